@@ -29,9 +29,10 @@ extension SQLiteStore {
                             var i = k
                             while i < n {
                                 let id = selected[i].id
-                                try self.samples(db, id, mint: mint, maxt: maxt, span: span, head: withHead.contains(id), into: &scratch)
-                                if !scratch.ts.isEmpty {
-                                    out[i] = SeriesSamples(labels: selected[i].labels, timestamps: Array(scratch.ts)[...], values: Array(scratch.vs)[...])
+                                let (ts, vs) = try self.samples(db, id, mint: mint, maxt: maxt, span: span,
+                                                                head: withHead.contains(id), scratch: &scratch)
+                                if !ts.isEmpty {
+                                    out[i] = SeriesSamples(labels: selected[i].labels, timestamps: ts[...], values: vs[...])
                                 }
                                 i += threads
                             }
@@ -87,48 +88,118 @@ extension SQLiteStore {
             }
     }
 
-    /// One series' samples in `[mint, maxt]` from its chunks and (when `head`) head rows, into `scratch`. Where
-    /// chunks overlap, the samples are merged by time and, on equal times, the newest write wins (head rows are
-    /// newest).
+    /// One series' samples in `[mint, maxt]` from its chunks and (when `head`) head rows. Where chunks overlap,
+    /// the samples are merged by time and, on equal times, the newest write wins (head rows are newest).
+    ///
+    /// Two phases so that samples are decoded straight into arrays of the right size: the overlapping chunks'
+    /// blobs are first copied (compressed, so a few bytes a sample) into `scratch`, then decoded in place.
     func samples(_ db: Database, _ id: Int64, mint: Timestamp, maxt: Timestamp, span: Int64, head: Bool = true,
-                 into scratch: inout DecodeScratch) throws {
-        scratch.ts.removeAll(keepingCapacity: true)
-        scratch.vs.removeAll(keepingCapacity: true)
-        var spans: [(start: Int, seq: Int64)] = []  // where each chunk's samples begin, and its write order
-        var overlap = false
-        let chunks = try db.cachedStatement("""
-            SELECT min_t, seq, crc, data FROM chunks
-            WHERE series_id = ? AND min_t >= ? AND min_t <= ? AND max_t >= ? ORDER BY min_t
-            """)
+                 scratch: inout DecodeScratch) throws -> (timestamps: [Int64], values: [Double]) {
+        scratch.blobs.removeAll(keepingCapacity: true)
+        scratch.chunks.removeAll(keepingCapacity: true)
+        scratch.headT.removeAll(keepingCapacity: true)
+        scratch.headV.removeAll(keepingCapacity: true)
+        var total = 0
+        var largest = 0
         let lowest = mint &- span
-        try chunks.rows(binding: [.integer(id), .integer(lowest < mint ? lowest : Int64.min), .integer(maxt), .integer(mint)]) { row in
-            if let last = scratch.ts.last, row.int64(at: 0) <= last { overlap = true }
-            spans.append((scratch.ts.count, row.int64(at: 1)))
+        try db.cachedStatement("""
+            SELECT min_t, seq, crc, count, data FROM chunks
+            WHERE series_id = ? AND min_t >= ? AND min_t <= ? AND max_t >= ? ORDER BY min_t
+            """).rows(binding: [.integer(id), .integer(lowest < mint ? lowest : Int64.min), .integer(maxt), .integer(mint)]) { row in
+            let count = Int(row.int64(at: 3))
             let minT = row.int64(at: 0)
             let crc = row.int64(at: 2)
-            try row.withBlob(at: 3) { blob in
+            let offset = scratch.blobs.count
+            try row.withBlob(at: 4) { blob in
                 try ChunkChecksum.verify(blob, crc, path: path, series: id, minT: minT)
-                try ChunkDecoder.decode(blob, from: mint, through: maxt, timestampBase: minT, appendingTo: &scratch.ts, &scratch.vs)
+                // The stored count bounds the decode: a blob claiming more samples is damaged.
+                let claimed = try ChunkDecoder.count(blob)
+                guard claimed == count else {
+                    throw StorageError.corrupt(path: path, detail: "chunk of series \(id) at \(minT) holds \(claimed) samples, its row says \(count)")
+                }
+                scratch.blobs.append(contentsOf: blob)
             }
+            scratch.chunks.append(StoredChunk(minT: minT, seq: row.int64(at: 1), count: count,
+                                              bytes: offset..<scratch.blobs.count))
+            total += count
+            largest = max(largest, count)
         }
-        spans.append((scratch.ts.count, .max))  // head rows are the newest writes
         if head {
             try db.cachedStatement("SELECT t, v FROM head WHERE series_id = ? AND t >= ? AND t <= ? ORDER BY t")
                 .rows(binding: [.integer(id), .integer(mint), .integer(maxt)]) { row in
-                    let t = row.int64(at: 0)
-                    if let last = scratch.ts.last, t <= last { overlap = true }
-                    scratch.ts.append(t)
-                    scratch.vs.append(Double(bitPattern: UInt64(bitPattern: row.int64(at: 1))))
+                    scratch.headT.append(row.int64(at: 0))
+                    scratch.headV.append(Double(bitPattern: UInt64(bitPattern: row.int64(at: 1))))
                 }
         }
-        if overlap {
-            var seqs: [Int64] = []
-            seqs.reserveCapacity(scratch.ts.count)
-            for (k, s) in spans.enumerated() {
-                let end = k + 1 < spans.count ? spans[k + 1].start : scratch.ts.count
-                seqs += repeatElement(s.seq, count: end - s.start)
+        if total == 0 && scratch.headT.isEmpty { return ([], []) }
+        if scratch.mantissas.count < largest { scratch.mantissas = [Int64](repeating: 0, count: largest) }
+        total += scratch.headT.count
+        var overlap = false
+        var timestamps: [Int64] = []
+        let values = try [Double](unsafeUninitializedCapacity: total) { vs, vCount in
+            timestamps = try [Int64](unsafeUninitializedCapacity: total) { ts, tCount in
+                try scratch.blobs.withUnsafeBytes { blobs in
+                    try scratch.mantissas.withUnsafeMutableBufferPointer { mantissas in
+                        var written = 0
+                        for chunk in scratch.chunks {
+                            let blob = UnsafeRawBufferPointer(rebasing: blobs[chunk.bytes])
+                            let kept: Int
+                            do throws(ChunkError) {
+                                kept = try ChunkDecoder.decode(blob, from: mint, through: maxt, timestampBase: chunk.minT,
+                                                               into: ts.baseAddress! + written, vs.baseAddress! + written,
+                                                               mantissas: mantissas.baseAddress!)
+                            } catch {
+                                throw StorageError.corrupt(path: path, detail: "chunk of series \(id) at \(chunk.minT): \(error)")
+                            }
+                            if kept > 0 && written > 0 && ts[written] <= ts[written - 1] { overlap = true }
+                            written += kept
+                        }
+                        for j in scratch.headT.indices {
+                            if written > 0 && scratch.headT[j] <= ts[written - 1] { overlap = true }
+                            ts[written] = scratch.headT[j]
+                            vs[written] = scratch.headV[j]
+                            written += 1
+                        }
+                        tCount = written
+                    }
+                }
             }
-            Self.merge(&scratch.ts, &scratch.vs, priority: seqs)
+            vCount = timestamps.count
+        }
+        if overlap {
+            // Rare (imports of older data over newer): redo the decode per chunk to learn each sample's write order.
+            var seqs: [Int64] = []
+            seqs.reserveCapacity(timestamps.count)
+            for chunk in scratch.chunks {
+                let kept = try scratch.blobs.withUnsafeBytes { blobs in
+                    try Self.keptCount(UnsafeRawBufferPointer(rebasing: blobs[chunk.bytes]), mint: mint, maxt: maxt,
+                                       base: chunk.minT, mantissas: &scratch.mantissas, path: path, id: id)
+                }
+                seqs += repeatElement(chunk.seq, count: kept)
+            }
+            seqs += repeatElement(.max, count: timestamps.count - seqs.count)  // head rows are the newest writes
+            var ts = timestamps
+            var vs = values
+            Self.merge(&ts, &vs, priority: seqs)
+            return (ts, vs)
+        }
+        return (timestamps, values)
+    }
+
+    /// How many of a chunk's samples fall inside `[mint, maxt]`.
+    private static func keptCount(_ blob: UnsafeRawBufferPointer, mint: Timestamp, maxt: Timestamp, base: Int64,
+                                  mantissas: inout [Int64], path: String, id: Int64) throws -> Int {
+        let n = try ChunkDecoder.count(blob)
+        if mantissas.count < n { mantissas = [Int64](repeating: 0, count: n) }
+        var ts = [Int64](repeating: 0, count: n)
+        var vs = [Double](repeating: 0, count: n)
+        return try ts.withUnsafeMutableBufferPointer { t in
+            try vs.withUnsafeMutableBufferPointer { v in
+                try mantissas.withUnsafeMutableBufferPointer { m in
+                    try ChunkDecoder.decode(blob, from: mint, through: maxt, timestampBase: base, into: t.baseAddress!,
+                                            v.baseAddress!, mantissas: m.baseAddress!)
+                }
+            }
         }
     }
 
@@ -160,10 +231,22 @@ extension SQLiteStore {
     }
 }
 
-/// Decode buffers a reader reuses from series to series.
+/// Buffers a reader reuses from series to series.
 struct DecodeScratch {
-    var ts: [Int64] = []
-    var vs: [Double] = []
+    /// The current series' chunk blobs, back to back.
+    var blobs: [UInt8] = []
+    var chunks: [StoredChunk] = []
+    var headT: [Int64] = []
+    var headV: [Double] = []
+    var mantissas: [Int64] = []
+}
+
+/// A chunk row copied out of SQLite: where its blob sits in `DecodeScratch.blobs`.
+struct StoredChunk {
+    var minT: Int64
+    var seq: Int64
+    var count: Int
+    var bytes: Range<Int>
 }
 
 /// Collects the first error thrown on a worker thread.

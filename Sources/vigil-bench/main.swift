@@ -10,6 +10,7 @@ let usage = """
            vigil-bench load   [--file PATH] [--parse-only] [options]
            vigil-bench storage [--file PATH] [--db PATH] [--keep] [--no-import] [--skip-memory] [--runs N] [--only NAME]
                                [--chunk-samples N] [options]
+           vigil-bench select [--db PATH] [--threads N] [--runs N] [--only NAME]
 
     engine  load the workload into a MemoryStore, then time every query of queries.tsv as a range query
             over the whole span (step 60 s) and as an instant query at the last timestamp
@@ -27,6 +28,9 @@ let usage = """
       --step S         range query step in seconds (default 60)
       --only NAME      run only this query of queries.tsv
       --kind KIND      run only range or only instant queries
+
+    select  time each query's selectors alone (select + decode) over an imported SQLite store, wall and CPU
+            time; CPU time per sample is the steadier figure on a busy machine
 
     storage options:
       --db PATH        the SQLite file (default /tmp/vigil-bench/workload.db; deleted with its -wal/-shm first)
@@ -54,7 +58,7 @@ var options: [String: String] = [:]
 var flags: Set<String> = []
 let boolean: Set = ["--parse-only", "--keep", "--no-import", "--skip-memory", "--no-queries", "--no-select-timing"]
 let valued: Set = ["--file", "--queries", "--shared", "--scale", "--hours", "--runs", "--step", "--only", "--kind",
-                   "--db", "--chunk-samples"]
+                   "--db", "--chunk-samples", "--threads"]
 var index = 0
 while index < arguments.count {
     let arg = arguments[index]
@@ -75,7 +79,8 @@ do {
         path: options["--file"] ?? WorkloadFile.defaultPath(scale: options["--scale"], hours: options["--hours"]),
         scale: options["--scale"], hours: options["--hours"])
     // Only a storage run that neither imports nor loads the in-memory store can do without the file.
-    if command != "storage" || !flags.contains("--no-import") || !flags.contains("--skip-memory") {
+    let needsFile = command != "select" && (command != "storage" || !flags.contains("--no-import") || !flags.contains("--skip-memory"))
+    if needsFile {
         try workload.ensure { try WorkloadFile.locateBench(shared: options["--shared"]) }
     }
     let queriesPath = { try options["--queries"] ?? WorkloadFile.locateBench(shared: options["--shared"]) + "/queries.tsv" }
@@ -122,6 +127,13 @@ do {
         benchmark.noQueries = flags.contains("--no-queries")
         benchmark.noSelectTiming = flags.contains("--no-select-timing")
         try benchmark.run()
+    case "select":
+        let threads = options["--threads"].map { Int($0) ?? 0 }
+        if let threads, threads < 1 { fail("--threads needs a positive integer") }
+        try SelectBenchmark(
+            db: options["--db"] ?? WorkloadFile.defaultDirectory + "/workload.db",
+            queries: try BenchQuery.load(queriesPath()), runs: runs, only: options["--only"], threads: threads
+        ).run()
     default:
         fail("unknown command \(command)\n\n\(usage)")
     }

@@ -72,6 +72,17 @@ struct BitReader {
         available &-= bits
     }
 
+    /// Consumes `count` bits, any number.
+    mutating func skipBits(_ count: Int) {
+        var left = count
+        while left > 0 {
+            let step = min(left, 56)
+            _ = peek()
+            skip(step)
+            left &-= step
+        }
+    }
+
     /// Reads `count` bits (0...64) as an unsigned integer.
     @inline(__always)
     mutating func read(bits count: Int) -> UInt64 {

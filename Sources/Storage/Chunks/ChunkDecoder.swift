@@ -118,32 +118,80 @@ public enum ChunkDecoder {
         try withUnsafeTemporaryAllocation(of: Int64.self, capacity: 2 * n) { (scratch) throws(ChunkError) in
             try withUnsafeTemporaryAllocation(of: Double.self, capacity: n) { (vs) throws(ChunkError) in
                 let ts = scratch.baseAddress!
-                let mantissas = ts + n
-                var keep = 0..<n
-                switch encoding {
-                case .gorilla:
-                    try GorillaCodec.decode(
-                        from: &reader, count: n, base: base, timestamps: ts, values: vs.baseAddress!)
-                    if let range { keep = kept(UnsafeBufferPointer(start: ts, count: n), range) }
-                case .xor, .decimal:
-                    try IntegerSequence.decode(
-                        from: &reader, count: n, limit: n, offset: base, into: ts, section: "timestamps")
-                    if let range { keep = kept(UnsafeBufferPointer(start: ts, count: n), range) }
-                    if keep.isEmpty { return }
-                    if encoding == .xor {
-                        try decodeXOR(from: &reader, count: n, limit: keep.upperBound, into: vs.baseAddress!)
-                    } else {
-                        try DecimalValues.decode(from: &reader, count: n, limit: keep.upperBound,
-                                                 into: vs.baseAddress!, scratch: mantissas)
-                    }
-                }
-                // Values past the kept range were not decoded, so their section's end is unknown.
-                if keep.upperBound == n && reader.remaining != 0 { throw .trailingBytes(reader.remaining) }
-                let values0 = vs.baseAddress! + keep.lowerBound
+                let keep = try decodeBody(encoding, &reader, count: n, range: range, base: base, timestamps: ts,
+                                          values: vs.baseAddress!, mantissas: ts + n)
                 timestamps.append(contentsOf: UnsafeBufferPointer(start: ts + keep.lowerBound, count: keep.count))
-                values.append(contentsOf: UnsafeBufferPointer(start: values0, count: keep.count))
+                values.append(contentsOf: UnsafeBufferPointer(start: vs.baseAddress! + keep.lowerBound, count: keep.count))
             }
         }
+    }
+
+    /// Decodes the blob's samples inside `[mint, maxt]` straight into `timestamps` and `values`, which must have
+    /// room for all the blob's samples (`count(_:)`); the kept ones end up at the start, and their number is
+    /// returned. `mantissas` is scratch space for as many values. On error the destination holds garbage.
+    static func decode(
+        _ blob: UnsafeRawBufferPointer, from mint: Int64, through maxt: Int64, timestampBase: Int64,
+        into timestamps: UnsafeMutablePointer<Int64>, _ values: UnsafeMutablePointer<Double>,
+        mantissas: UnsafeMutablePointer<Int64>
+    ) throws(ChunkError) -> Int {
+        var reader = ByteReader(blob)
+        let (encoding, deflated) = try header(&reader)
+        let n = try sampleCount(&reader)
+        var keep = 0..<0
+        if deflated {
+            let length = try reader.unsigned(in: "deflated length")
+            guard length >= 1, length <= UInt64(maxBodyLength(n)) else {
+                throw .corrupt("deflated length \(length) for \(n) samples")
+            }
+            let body = try Deflate.decompress(reader.rest, length: Int(length))
+            keep = try withBytes(body) { (raw) throws(ChunkError) in
+                var bodyReader = ByteReader(raw)
+                return try decodeBody(encoding, &bodyReader, count: n, range: (mint, maxt), base: timestampBase,
+                                      timestamps: timestamps, values: values, mantissas: mantissas)
+            }
+        } else if n == 0 {
+            guard reader.remaining == 0 else { throw .trailingBytes(reader.remaining) }
+        } else {
+            keep = try decodeBody(encoding, &reader, count: n, range: (mint, maxt), base: timestampBase,
+                                  timestamps: timestamps, values: values, mantissas: mantissas)
+        }
+        if keep.lowerBound > 0 && !keep.isEmpty {
+            (timestamps).update(from: timestamps + keep.lowerBound, count: keep.count)
+            (values).update(from: values + keep.lowerBound, count: keep.count)
+        }
+        return keep.count
+    }
+
+    /// Decodes `n` samples (n > 0) into `ts[0..<n]` and the values of the kept range into `vs`; returns the
+    /// indices inside `range`.
+    private static func decodeBody(
+        _ encoding: ChunkEncoding, _ reader: inout ByteReader, count n: Int, range: (Int64, Int64)?, base: Int64,
+        timestamps ts: UnsafeMutablePointer<Int64>, values vs: UnsafeMutablePointer<Double>,
+        mantissas: UnsafeMutablePointer<Int64>
+    ) throws(ChunkError) -> Range<Int> {
+        if n == 0 {
+            guard reader.remaining == 0 else { throw .trailingBytes(reader.remaining) }
+            return 0..<0
+        }
+        var keep = 0..<n
+        switch encoding {
+        case .gorilla:
+            try GorillaCodec.decode(from: &reader, count: n, base: base, timestamps: ts, values: vs)
+            if let range { keep = kept(UnsafeBufferPointer(start: ts, count: n), range) }
+        case .xor, .decimal:
+            try IntegerSequence.decode(
+                from: &reader, count: n, limit: n, offset: base, into: ts, section: "timestamps")
+            if let range { keep = kept(UnsafeBufferPointer(start: ts, count: n), range) }
+            if keep.isEmpty { return keep }
+            if encoding == .xor {
+                try decodeXOR(from: &reader, count: n, limit: keep.upperBound, into: vs)
+            } else {
+                try DecimalValues.decode(from: &reader, count: n, limit: keep.upperBound, into: vs, scratch: mantissas)
+            }
+        }
+        // Values past the kept range were not decoded, so their section's end is unknown.
+        if keep.upperBound == n && reader.remaining != 0 { throw .trailingBytes(reader.remaining) }
+        return keep
     }
 
     private static func decodeXOR(

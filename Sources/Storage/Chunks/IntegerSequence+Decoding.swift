@@ -41,6 +41,13 @@ extension IntegerSequence {
         case .rice:
             try decodeRice(from: &reader, range: seeds..<n, limit: limit, center: center, divisor: divisor,
                            into: out, section: section)
+        case .packed:
+            // Integrated in the same pass.
+            try PackedCode.decodeSequence(
+                from: &reader, residuals: m, limit: limit,
+                integration: .init(order: order, offset: offset, x0: x0, d0: d0), center: center, divisor: divisor,
+                into: out, section: section)
+            return
         case .sparse:
             try decodeSparse(from: &reader, range: seeds..<n, limit: limit, center: center, divisor: divisor,
                              into: out, section: section)

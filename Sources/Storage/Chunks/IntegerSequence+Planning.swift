@@ -1,4 +1,7 @@
 extension IntegerSequence {
+    /// Packed sections may be this fraction (1/n) larger than the Rice section they replace.
+    static let packedAllowanceDivisor = 6
+
     /// Finds the smallest plan among residual orders `orders` (each in 0...2).
     ///
     /// Every order's residuals are computed, but only the promising ones are sized exactly: a 15-value sample
@@ -100,6 +103,14 @@ extension IntegerSequence {
         plan.mode = .rice
         plan.riceK = k
         plan.byteCount = fixed + 1 + (bits + 7) / 8
+        // Packing decodes several times faster than Rice codes, so it wins unless Rice is clearly smaller.
+        let packed = PackedCode.plan(UnsafeBufferPointer(u))
+        let riceBytes = plan.byteCount - fixed
+        if packed.bytes <= riceBytes + riceBytes / packedAllowanceDivisor {
+            plan.mode = .packed
+            plan.packedWidth = packed.width
+            plan.byteCount = fixed + packed.bytes
+        }
         // Listing only nonzero quotients can only win when most are zero.
         if zeros * 2 >= m {
             let sparse = sparseBytes(UnsafeBufferPointer(u), nonzero: m - zeros)

@@ -9,7 +9,7 @@
 /// `header` (bits 0–1 order, 2–3 mode, 4 set when a divisor follows; 5–7 zero), `order` zigzag varint seeds
 /// (x0, then x1 - x0), and when there are residuals and the mode is not `zero`: zigzag varint `center`,
 /// uvarint `divisor` (only with bit 4; at least 2), then for `rice` one byte `k` and the Rice bit stream of the
-/// zigzagged quotients, for `sparse` uvarint `count` and per nonzero quotient `uvarint gap` (zero quotients
+/// zigzagged quotients, for `packed` the `PackedCode` section, for `sparse` uvarint `count` and per nonzero quotient `uvarint gap` (zero quotients
 /// skipped since the previous one) and `uvarint zigzag(quotient)`.
 /// All arithmetic wraps, so any Int64 sequence (extremes included) round-trips.
 enum IntegerSequence {
@@ -20,6 +20,8 @@ enum IntegerSequence {
         case rice = 1
         /// Only the nonzero quotients are listed (mostly flat series with rare steps).
         case sparse = 2
+        /// Every quotient in a fixed width, outliers listed after (`PackedCode`): fast to decode.
+        case packed = 3
     }
 
     /// What `encode` will write, and how many bytes that takes.
@@ -29,6 +31,7 @@ enum IntegerSequence {
         var center: Int64 = 0
         var divisor: UInt64 = 1
         var riceK = 0
+        var packedWidth = 0
         var byteCount = Int.max
     }
 
@@ -59,6 +62,13 @@ enum IntegerSequence {
                 RiceCode.write(Varint.zigzag(q), k: plan.riceK, to: &writer)
             }
             out.append(contentsOf: writer.finish())
+        case .packed:
+            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: n - order) { u in
+                for i in order..<n {
+                    u[i - order] = Varint.zigzag(quotient(residual(x, i, order: plan.order) &- plan.center, divisor))
+                }
+                PackedCode.encode(UnsafeBufferPointer(u), width: plan.packedWidth, to: &out)
+            }
         case .sparse:
             var count: UInt64 = 0
             for i in order..<n where residual(x, i, order: plan.order) != plan.center { count += 1 }
