@@ -16,7 +16,7 @@ let package = Package(
         .target(name: "Template"),
         .target(name: "Rules", dependencies: ["Engine", "PromQL", "Template", "YAML", "TimeSeries"]),
         .target(name: "HTTP"),
-        .target(name: "Notify", dependencies: ["Template", "YAML", "TimeSeries", "HTTP"]),
+        .target(name: "Notify", dependencies: ["Template", "YAML", "TimeSeries", "HTTP", "SQLite"]),
         .systemLibrary(name: "CMalloc"),
         .target(name: "TimeSeries", dependencies: ["CMalloc"]),
         .target(name: "SQLite", dependencies: ["CSQLite"]),
@@ -35,7 +35,7 @@ let package = Package(
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
         .testTarget(name: "TemplateTests", dependencies: ["Template"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
-        .testTarget(name: "NotifyTests", dependencies: ["Notify", "HTTP", "TimeSeries", "Template", "YAML"]),
+        .testTarget(name: "NotifyTests", dependencies: ["Notify", "HTTP", "TimeSeries", "Template", "YAML", "SQLite"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Engine", "PromQL", "TimeSeries", "Template", "YAML"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "SQLite", "TimeSeries"]),
         .testTarget(

@@ -6,7 +6,7 @@ public enum VigilCommand {
     /// Every command, in help order.
     static let commands: [CommandSpec] = [
         QueryCommand.spec, ImportCommand.spec, CheckRulesCommand.spec, TestRulesCommand.spec, NotifyTestCommand.spec,
-        PromQLTestCommand.spec,
+        NotifySendCommand.spec, PromQLTestCommand.spec,
     ]
 
     /// Runs the command line (without the program name) and returns the process exit code.
@@ -60,6 +60,7 @@ public enum VigilCommand {
             case CheckRulesCommand.spec.name: return try CheckRulesCommand.validate(bound).run()
             case TestRulesCommand.spec.name: return try TestRulesCommand.validate(bound).run()
             case NotifyTestCommand.spec.name: return try NotifyTestCommand.validate(bound).run()
+            case NotifySendCommand.spec.name: return try NotifySendCommand.validate(bound).run()
             default: return try PromQLTestCommand.validate(bound).run()
             }
         }

@@ -11,10 +11,12 @@ public struct AlertmanagerConfig: Sendable {
     public var inhibitRules: [InhibitRule]
     /// Receivers in document order.
     public var receivers: [Receiver]
+    /// External Alertmanagers to forward alerts to (`alerting.alertmanagers` in Vigil's own config).
+    public var alertmanagers: [AlertmanagerTarget]
 
     static let allowedKeys: Set<String> = [
         "global", "route", "inhibit_rules", "receivers", "templates", "time_intervals", "mute_time_intervals",
-        "tracing",
+        "tracing", "alertmanagers",
     ]
 
     /// Parses and validates a config document; an `alerting:` wrapper (Vigil's own config file) is accepted.
@@ -53,6 +55,7 @@ public struct AlertmanagerConfig: Sendable {
         for r in route.walk() where !names.contains(r.receiver) {
             throw m.error("undefined receiver \"\(r.receiver)\" used in route", at: r.mark)
         }
+        alertmanagers = try AlertmanagerTarget.list(m)
         inhibitRules = []
         for node in try m.sequence("inhibit_rules") ?? [] {
             inhibitRules.append(try InhibitRule(try YAMLMapping(node, file: m.file, unknownKeys: m.unknownKeys)))

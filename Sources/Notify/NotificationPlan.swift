@@ -1,3 +1,5 @@
+import Foundation
+import Template
 import TimeSeries
 
 /// What a set of alerts would produce, like `amtool config routes test` but down to each integration's payload.
@@ -14,6 +16,8 @@ public struct NotificationPlan: Sendable {
         public var groupKey: AlertGroupKey
         /// The exact JSON body the integration would POST.
         public var payload: JSONValue
+        /// Templates that failed and were replaced by the default (empty when all rendered).
+        public var renderErrors: [RenderError] = []
 
         /// `{receiver, integration, payload}`, the `--format json` element.
         public var json: JSONValue {
@@ -29,6 +33,32 @@ public struct NotificationPlan: Sendable {
         public var key: AlertGroupKey
         /// The alerts, in notification order.
         public var alerts: [NotifyAlert]
+
+        /// Creates a group.
+        public init(receiver: String, key: AlertGroupKey, alerts: [NotifyAlert]) {
+            self.receiver = receiver
+            self.key = key
+            self.alerts = alerts
+        }
+    }
+
+    /// A config template that failed to parse or execute; the notification went out with the default instead.
+    public struct RenderError: Error, Sendable, CustomStringConvertible {
+        /// The receiver whose integration has the template.
+        public var receiver: String
+        /// The config list, `slack_configs` or `pagerduty_configs`.
+        public var integration: String
+        /// Position within that list.
+        public var index: Int
+        /// The field (`title`, `text`, `description`, `severity`, ...).
+        public var field: String
+        /// The template failure, positioned within the field's text.
+        public var error: TemplateError
+
+        /// `receiver "team": slack_configs[0] title template failed, default used: template: title:1:4: ...`.
+        public var description: String {
+            "receiver \(Labels.quote(receiver)): \(integration)[\(index)] \(field) template failed, default used: \(error)"
+        }
     }
 
     /// Groups in first-routed order (route tree order per alert, alerts in input order).
@@ -37,9 +67,12 @@ public struct NotificationPlan: Sendable {
     public var inhibited: [NotifyAlert]
     /// Every notification the groups produce, groups in order, integrations in webhook/slack/pagerduty order.
     public var entries: [Entry]
+    /// Every template failure of every entry.
+    public var renderErrors: [RenderError] { entries.flatMap(\.renderErrors) }
 
     /// Routes, inhibits and groups `alerts` as one dispatcher flush would, and renders each integration's payload.
-    public init(config: AlertmanagerConfig, alerts: [NotifyAlert], externalURL: String) {
+    public init(config: AlertmanagerConfig, alerts: [NotifyAlert], externalURL: String,
+                now: Timestamp = NotificationPlan.currentTime()) {
         let firing = alerts.filter { $0.status == .firing }.map(\.labels)
         var groups: [Group] = []
         var index: [String: Int] = [:]
@@ -65,7 +98,7 @@ public struct NotificationPlan: Sendable {
         self.groups = groups
         self.inhibited = inhibited
         entries = groups.flatMap { group in
-            config.receiver(named: group.receiver).map { NotificationPlan.entries(group, $0, externalURL) } ?? []
+            config.receiver(named: group.receiver).map { NotificationPlan.entries(group, $0, externalURL, now: now) } ?? []
         }
     }
 
@@ -76,7 +109,11 @@ public struct NotificationPlan: Sendable {
         return kept.isEmpty ? nil : kept
     }
 
-    static func entries(_ group: Group, _ receiver: Receiver, _ externalURL: String) -> [Entry] {
+    /// Every notification `group` produces through `receiver`'s integrations; templates see `now` as the
+    /// current time (for `since`). A failing template falls back to the default and is listed in `renderErrors`.
+    public static func entries(_ group: Group, _ receiver: Receiver, _ externalURL: String,
+                               now: Timestamp = NotificationPlan.currentTime()) -> [Entry] {
+        let functions = DefaultNotificationTemplates.functions(now: now)
         var out: [Entry] = []
         for (i, c) in receiver.webhookConfigs.enumerated() {
             guard let alerts = deliverable(group.alerts, sendResolved: c.sendResolved) else { continue }
@@ -86,59 +123,142 @@ public struct NotificationPlan: Sendable {
         }
         for (i, c) in receiver.slackConfigs.enumerated() {
             guard let alerts = deliverable(group.alerts, sendResolved: c.sendResolved) else { continue }
-            var fields: [(String, JSONValue)] = []
-            if let channel = c.channel { fields.append(("channel", .string(channel))) }
-            if let username = c.username { fields.append(("username", .string(username))) }
-            fields.append(("text", .string(slackText(group, alerts))))
-            out.append(Entry(receiver: receiver.name, integration: "slack", index: i, groupKey: group.key, payload: .object(fields)))
+            var fields = FieldRenderer(group: group, alerts: alerts, receiver: receiver.name, externalURL: externalURL,
+                                       functions: functions, integration: "slack_configs", index: i)
+            let payload = slackMessage(c, &fields)
+            out.append(Entry(receiver: receiver.name, integration: "slack", index: i, groupKey: group.key,
+                             payload: payload, renderErrors: fields.errors))
         }
         for (i, c) in receiver.pagerdutyConfigs.enumerated() {
             guard let alerts = deliverable(group.alerts, sendResolved: c.sendResolved) else { continue }
+            var fields = FieldRenderer(group: group, alerts: alerts, receiver: receiver.name, externalURL: externalURL,
+                                       functions: functions, integration: "pagerduty_configs", index: i)
+            let payload = pagerDutyEvent(c, &fields)
             out.append(Entry(receiver: receiver.name, integration: "pagerduty", index: i, groupKey: group.key,
-                             payload: pagerDutyEvent(group, alerts, c)))
+                             payload: payload, renderErrors: fields.errors))
         }
         return out
     }
 
-    /// `[FIRING:2] alertname service` then one line per alert: Alertmanager's default title, readable body.
-    static func slackText(_ group: Group, _ alerts: [NotifyAlert]) -> String {
-        let numFiring = alerts.filter { $0.status == .firing }.count
-        var text = "*" + title(group, numFiring: numFiring) + "*"
-        for a in alerts {
-            let what = a.annotations["summary"] ?? a.annotations["description"] ?? a.labels.get("alertname")
-            text += "\n• \(a.status == .firing ? "🔥" : "✅") \(what) `\(AlertGroupKey.labelSetString(a.labels))`"
+    /// The wall clock in Unix milliseconds, the default `now` of rendering.
+    public static func currentTime() -> Timestamp { Timestamp(Date().timeIntervalSince1970 * 1000) }
+
+    /// A Slack incoming-webhook message shaped like Alertmanager's: one attachment with the rendered title and
+    /// text, coloured by status, mrkdwn enabled.
+    static func slackMessage(_ c: SlackConfig, _ fields: inout FieldRenderer) -> JSONValue {
+        var message: [(String, JSONValue)] = []
+        // A channel that fails to render is left out, so the webhook's own channel gets the message.
+        if let channel = c.channel, let rendered = fields.render("channel", channel, default: nil) {
+            message.append(("channel", .string(rendered)))
         }
-        return text
+        if let username = c.username,
+           let rendered = fields.render("username", username, default: #"{{ template "slack.default.username" . }}"#) {
+            message.append(("username", .string(rendered)))
+        }
+        let title = fields.render("title", c.title, default: #"{{ template "slack.default.title" . }}"#)
+            ?? fields.plainTitle
+        let text = fields.render("text", c.text, default: #"{{ template "slack.default.text" . }}"#) ?? ""
+        let firing = fields.alerts.contains { $0.status == .firing }
+        message.append(("attachments", .array([.object([
+            ("title", .string(truncated(title, to: 1024))),
+            ("text", .string(text)),
+            ("fallback", .string(truncated(title, to: 1024))),
+            ("color", .string(firing ? "danger" : "good")),
+            ("mrkdwn_in", .array(["fallback", "pretext", "text"].map { .string($0) })),
+        ])])))
+        return .object(message)
     }
 
-    static func title(_ group: Group, numFiring: Int) -> String {
-        let status = numFiring > 0 ? "FIRING:\(numFiring)" : "RESOLVED"
-        let values = group.key.groupLabels.map(\.value).joined(separator: " ")
-        return "[\(status)] \(values)"
-    }
-
-    /// An Events API v2 event; the routing key is redacted because plans are printed and logged.
-    static func pagerDutyEvent(_ group: Group, _ alerts: [NotifyAlert], _ c: PagerDutyConfig) -> JSONValue {
-        let firing = alerts.filter { $0.status == .firing }
-        let resolved = alerts.filter { $0.status == .resolved }
-        let summary = String(title(group, numFiring: firing.count).prefix(1024))
-        func list(_ xs: [NotifyAlert]) -> JSONValue { .string(xs.map { AlertGroupKey.labelSetString($0.labels) }.joined(separator: "\n")) }
-        // Templated severities are not rendered here; Alertmanager's default is `error`.
-        let severity = c.severity.contains("{{") ? "error" : c.severity
+    /// An Events API v2 event; the routing key is redacted because plans are printed and logged (the delivery
+    /// layer puts the real key in at send time).
+    static func pagerDutyEvent(_ c: PagerDutyConfig, _ fields: inout FieldRenderer) -> JSONValue {
+        let firing = fields.alerts.filter { $0.status == .firing }
+        let resolved = fields.alerts.filter { $0.status == .resolved }
+        let summary = fields.render("description", c.description,
+                                    default: #"{{ template "pagerduty.default.description" . }}"#) ?? fields.plainTitle
+        // PagerDuty rejects an event without a severity; Alertmanager's default is `error`.
+        var severity = fields.render("severity", c.severity, default: nil) ?? "error"
+        if severity.isEmpty { severity = "error" }
+        let client = fields.render("client", c.client, default: #"{{ template "pagerduty.default.client" . }}"#) ?? "Vigil"
+        let source = c.source.flatMap { fields.render("source", $0, default: nil) } ?? client
+        let instances = #"{{ template "pagerduty.default.instances" . }}"#
+        func details(_ field: String, _ alerts: [NotifyAlert]) -> JSONValue {
+            .string(fields.render(field, instances, default: nil,
+                                  dot: .list(alerts.map(NotificationTemplateData.alertValue))) ?? "")
+        }
         return .object([
             ("routing_key", .string("<secret>")),
             ("event_action", .string(firing.isEmpty ? "resolve" : "trigger")),
-            ("dedup_key", .string(SHA256.hex(group.key.description))),
+            ("dedup_key", .string(SHA256.hex(fields.group.key.description))),
             ("payload", .object([
-                ("summary", .string(summary)),
-                ("source", .string(c.source ?? c.client)),
+                ("summary", .string(truncated(summary, to: 1024))),
+                ("source", .string(source)),
                 ("severity", .string(severity)),
                 ("custom_details", .object([
-                    ("firing", list(firing)), ("num_firing", .int(firing.count)),
-                    ("num_resolved", .int(resolved.count)), ("resolved", list(resolved)),
+                    ("firing", details("details.firing", firing)),
+                    ("num_firing", .int(firing.count)),
+                    ("num_resolved", .int(resolved.count)),
+                    ("resolved", details("details.resolved", resolved)),
                 ])),
             ])),
-            ("client", .string(c.client)),
+            ("client", .string(client)),
         ])
+    }
+
+    /// At most `limit` characters, the last one replaced by `…` when cut, as Alertmanager truncates.
+    static func truncated(_ s: String, to limit: Int) -> String {
+        guard s.count > limit else { return s }
+        return String(s.prefix(limit - 1)) + "…"
+    }
+
+}
+
+extension NotificationPlan {
+    /// Renders one integration's template fields against the group's data, collecting failures.
+    struct FieldRenderer {
+        let group: Group
+        /// The alerts this integration sends (resolved ones only with `send_resolved`).
+        let alerts: [NotifyAlert]
+        let receiver: String
+        let integration: String
+        let index: Int
+        let functions: FunctionSet
+        let data: TemplateValue
+        /// Failures so far, in field order.
+        var errors: [RenderError] = []
+
+        init(group: Group, alerts: [NotifyAlert], receiver: String, externalURL: String, functions: FunctionSet,
+             integration: String, index: Int) {
+            self.group = group
+            self.alerts = alerts
+            self.receiver = receiver
+            self.integration = integration
+            self.index = index
+            self.functions = functions
+            data = NotificationTemplateData(receiver: receiver, groupKey: group.key, alerts: alerts,
+                                            externalURL: externalURL).value
+        }
+
+        /// `source` rendered with `dot` (default: the group's data); on failure the error is recorded and
+        /// `fallback` rendered instead; nil when there is no fallback or it fails too.
+        mutating func render(_ field: String, _ source: String, default fallback: String?,
+                             dot: TemplateValue? = nil) -> String? {
+            let dot = dot ?? data
+            do {
+                return try DefaultNotificationTemplates.render(source, name: field, data: dot, functions: functions)
+            } catch {
+                errors.append(RenderError(receiver: receiver, integration: integration, index: index, field: field,
+                                          error: error))
+            }
+            guard let fallback else { return nil }
+            return try? DefaultNotificationTemplates.render(fallback, name: field, data: dot, functions: functions)
+        }
+
+        /// `[FIRING:2] alertname service`: the last resort when even the default template fails.
+        var plainTitle: String {
+            let numFiring = alerts.filter { $0.status == .firing }.count
+            let status = numFiring > 0 ? "FIRING:\(numFiring)" : "RESOLVED"
+            return "[\(status)] " + group.key.groupLabels.map(\.value).joined(separator: " ")
+        }
     }
 }

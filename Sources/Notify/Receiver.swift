@@ -66,6 +66,8 @@ public struct WebhookConfig: Sendable {
     public var maxAlerts: Int
     /// Request timeout in milliseconds; 0 = none.
     public var timeout: Int64
+    /// Authentication for the requests (`http_config`).
+    public var httpConfig: IntegrationHTTPConfig
 
     static let allowedKeys: Set<String> = ["send_resolved", "url", "url_file", "max_alerts", "timeout", "http_config"]
 
@@ -80,6 +82,7 @@ public struct WebhookConfig: Sendable {
         maxAlerts = try m.int("max_alerts") ?? 0
         if maxAlerts < 0 { throw m.error("max_alerts must not be negative", at: m.node("max_alerts")!.mark) }
         timeout = try Route.duration(m, "timeout") ?? 0
+        httpConfig = try IntegrationHTTPConfig(m.mapping("http_config"))
     }
 }
 
@@ -99,6 +102,8 @@ public struct SlackConfig: Sendable {
     public var text: String
     /// Whether resolved alerts are sent (default false, as in Alertmanager).
     public var sendResolved: Bool
+    /// Authentication for the requests (`http_config`).
+    public var httpConfig: IntegrationHTTPConfig
 
     static let allowedKeys: Set<String> = [
         "send_resolved", "api_url", "api_url_file", "channel", "username", "color", "title", "title_link", "pretext",
@@ -123,6 +128,7 @@ public struct SlackConfig: Sendable {
         title = try m.string("title") ?? #"{{ template "slack.default.title" . }}"#
         text = try m.string("text") ?? #"{{ template "slack.default.text" . }}"#
         sendResolved = try m.bool("send_resolved") ?? false
+        httpConfig = try IntegrationHTTPConfig(m.mapping("http_config"))
     }
 }
 
@@ -144,6 +150,8 @@ public struct PagerDutyConfig: Sendable {
     public var source: String?
     /// Whether resolved alerts are sent (default true).
     public var sendResolved: Bool
+    /// Authentication for the requests (`http_config`).
+    public var httpConfig: IntegrationHTTPConfig
 
     static let allowedKeys: Set<String> = [
         "send_resolved", "routing_key", "routing_key_file", "service_key", "service_key_file", "url", "client",
@@ -168,5 +176,6 @@ public struct PagerDutyConfig: Sendable {
         client = try m.string("client") ?? "Vigil"
         source = try m.string("source")
         sendResolved = try m.bool("send_resolved") ?? true
+        httpConfig = try IntegrationHTTPConfig(m.mapping("http_config"))
     }
 }

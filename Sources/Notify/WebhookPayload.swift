@@ -61,7 +61,8 @@ public struct WebhookPayload: Sendable {
             ("labels", labelsJSON(a.labels)),
             ("annotations", labelsJSON(a.annotations)),
             ("startsAt", .string(rfc3339(a.startsAt))),
-            ("endsAt", .string(a.endsAt.map(rfc3339) ?? "0001-01-01T00:00:00Z")),
+            // Alertmanager clears the end of alerts still firing at notification time: only resolved ones carry it.
+            ("endsAt", .string(a.status == .firing ? "0001-01-01T00:00:00Z" : a.endsAt.map(rfc3339) ?? "0001-01-01T00:00:00Z")),
             ("generatorURL", .string(a.generatorURL)),
             ("fingerprint", .string(a.fingerprint)),
         ])
