@@ -41,7 +41,7 @@ public struct NotificationPipeline: Sendable {
             throw UnknownReceiverError(receiver: flush.receiver)
         }
         let group = NotificationPlan.Group(receiver: flush.receiver, key: flush.key, alerts: flush.alerts)
-        let rendered = NotificationPlan.entries(group, receiver, externalURL)
+        let rendered = NotificationPlan.entries(group, receiver, externalURL, now: flush.at)
         var firing: Set<String> = []
         var resolved: Set<String> = []
         for alert in flush.alerts {
