@@ -87,6 +87,8 @@ public struct NotifyTestCommand: Sendable {
             NotifyAlert(labels: labels, status: resolved ? .resolved : .firing, startsAt: now, endsAt: resolved ? now : nil)
         }
         let plan = NotificationPlan(config: parsed, alerts: notifyAlerts, externalURL: externalURL)
+        // A broken template does not stop a notification (the default text is used), but its author must know.
+        for e in plan.renderErrors { Console.err("warning: \(e)\n") }
         if json {
             Console.out(JSONValue.array(plan.entries.map(\.json)).text + "\n")
             return .ok

@@ -80,4 +80,20 @@ import Testing
         let text = try Vigil.run(["notify", "test", "--config", config, "--alert", "alertname=A,severity=critical"]).stdout
         #expect(text.contains("<secret>") || text.contains("\\u003csecret\\u003e"))
     }
+
+    @Test func aBrokenTemplateFallsBackAndIsReportedOnStderr() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.file("am.yml")
+        try """
+            route: {receiver: chat}
+            receivers:
+              - name: chat
+                slack_configs: [{api_url: "http://127.0.0.1:9/slack", title: '{{ .CommonLabels.alertname | nosuchfunction }}'}]
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        let r = try Vigil.run(["notify", "test", "--config", path, "--format", "json", "--alert", "alertname=X"])
+        #expect(r.status == 0, "the notification still goes out with the default title")
+        #expect(r.stderr.contains("warning: receiver \"chat\": slack_configs[0] title template failed"), "stderr: \(r.stderr)")
+        // Alertmanager's default subject: no group labels here, the other common labels in brackets.
+        #expect(r.stdout.contains(#""title":"[FIRING:1]  (X)""#), "the default title is used: \(r.stdout)")
+    }
 }
