@@ -132,6 +132,8 @@ extension SQLiteStore {
                 }
         }
         if total == 0 && scratch.headT.isEmpty { return ([], []) }
+        // Readable bytes after the last blob, so unpacking loops may load whole words up to every blob's end.
+        scratch.blobs.append(contentsOf: repeatElement(0, count: 8))
         if scratch.mantissas.count < largest { scratch.mantissas = [Int64](repeating: 0, count: largest) }
         total += scratch.headT.count
         var overlap = false
@@ -147,7 +149,8 @@ extension SQLiteStore {
                             do throws(ChunkError) {
                                 kept = try ChunkDecoder.decode(blob, from: mint, through: maxt, timestampBase: chunk.minT,
                                                                into: ts.baseAddress! + written, vs.baseAddress! + written,
-                                                               mantissas: mantissas.baseAddress!)
+                                                               mantissas: mantissas.baseAddress!,
+                                                               slack: blobs.count - chunk.bytes.upperBound)
                             } catch {
                                 throw StorageError.corrupt(path: path, detail: "chunk of series \(id) at \(chunk.minT): \(error)")
                             }

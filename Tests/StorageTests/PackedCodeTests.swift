@@ -30,12 +30,16 @@ struct PackedCodeTests {
         return x
     }
 
-    static func roundTrip(_ x: [Int64], plan: IntegerSequence.Plan, limit: Int) throws -> [Int64] {
+    /// Encodes and decodes; with `slack`, garbage bytes follow the section and the decoder may load them.
+    static func roundTrip(_ x: [Int64], plan: IntegerSequence.Plan, limit: Int, slack: Bool = false) throws -> [Int64] {
         var bytes: [UInt8] = []
         x.withUnsafeBufferPointer { IntegerSequence.encode($0, plan: plan, to: &bytes) }
+        let length = bytes.count
+        if slack { bytes += repeatElement(0xA5, count: 8) }
         var out = [Int64](repeating: 0, count: x.count)
-        try bytes.withUnsafeBytes { raw in
-            var reader = ByteReader(raw)
+        try bytes.withUnsafeBytes { padded in
+            let raw = UnsafeRawBufferPointer(rebasing: padded[..<length])
+            var reader = ByteReader(raw, slack: slack ? 8 : 0)
             try out.withUnsafeMutableBufferPointer { dst in
                 try IntegerSequence.decode(from: &reader, count: x.count, limit: limit, into: dst.baseAddress!,
                                            section: "test")
@@ -59,8 +63,10 @@ struct PackedCodeTests {
                     plan.divisor = UInt64(divisor)
                     plan.packedWidth = width
                     for limit in Set([n, n / 2, 0]) {
-                        let got = try Self.roundTrip(x, plan: plan, limit: limit)
-                        #expect(got == Array(x[..<limit]), "order \(order) divisor \(divisor) n \(n) width \(width) limit \(limit)")
+                        for slack in [false, true] {
+                            let got = try Self.roundTrip(x, plan: plan, limit: limit, slack: slack)
+                            #expect(got == Array(x[..<limit]), "order \(order) divisor \(divisor) n \(n) width \(width) limit \(limit) slack \(slack)")
+                        }
                     }
                 }
             }

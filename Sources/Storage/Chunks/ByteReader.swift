@@ -2,10 +2,14 @@
 struct ByteReader {
     let bytes: UnsafeRawBufferPointer
     private(set) var offset: Int
+    /// Bytes past the end of `bytes` that may be loaded (never interpreted): lets bit-unpacking loops use
+    /// whole-word loads up to the end of a stream.
+    let slack: Int
 
-    init(_ bytes: UnsafeRawBufferPointer, offset: Int = 0) {
+    init(_ bytes: UnsafeRawBufferPointer, offset: Int = 0, slack: Int = 0) {
         self.bytes = bytes
         self.offset = offset
+        self.slack = slack
     }
 
     var remaining: Int { bytes.count - offset }

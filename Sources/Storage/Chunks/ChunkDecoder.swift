@@ -129,12 +129,13 @@ public enum ChunkDecoder {
     /// Decodes the blob's samples inside `[mint, maxt]` straight into `timestamps` and `values`, which must have
     /// room for all the blob's samples (`count(_:)`); the kept ones end up at the start, and their number is
     /// returned. `mantissas` is scratch space for as many values. On error the destination holds garbage.
+    /// `slack` bytes after the blob may be loaded (their values never matter).
     static func decode(
         _ blob: UnsafeRawBufferPointer, from mint: Int64, through maxt: Int64, timestampBase: Int64,
         into timestamps: UnsafeMutablePointer<Int64>, _ values: UnsafeMutablePointer<Double>,
-        mantissas: UnsafeMutablePointer<Int64>
+        mantissas: UnsafeMutablePointer<Int64>, slack: Int = 0
     ) throws(ChunkError) -> Int {
-        var reader = ByteReader(blob)
+        var reader = ByteReader(blob, slack: slack)
         let (encoding, deflated) = try header(&reader)
         let n = try sampleCount(&reader)
         var keep = 0..<0

@@ -1,19 +1,26 @@
 /// Fixed-width bit packing with patched outliers, the fast-decoding alternative to `RiceCode`.
 ///
-/// Every zigzagged quotient takes `width` bits; the few that need more (counter resets, a late scrape) are
-/// listed after the packed bits and patched in. Rice codes are a few percent smaller on typical residuals but
-/// each code's length depends on the one before, so decoding is a serial chain; here every value's position is
-/// known up front, so the decode loop has no loop-carried dependency and runs several times faster. Queries read
-/// far more often than imports write, so the planner takes this mode unless Rice saves a clear margin.
+/// Every quotient within `±2^(width-1)` of zero takes `width` bits, stored biased by `2^(width-1)` (offset
+/// binary, so decoding is one multiply-add rather than an un-zigzag); the few that need more (counter resets, a
+/// late scrape) are listed after the packed bits and patched in. Rice codes are a few percent smaller on typical
+/// residuals but each code's length depends on the one before, so decoding is a serial chain; here every value's
+/// position is known up front, so the decode loop has no loop-carried dependency but the running sum and runs
+/// several times faster. Queries read far more often than imports write, so the planner takes this mode unless
+/// Rice saves a clear margin.
 ///
 /// Layout: one byte `width` (0...64); `ceil(m * width / 8)` bytes of packed values, most significant bit first
 /// (an outlier's slot holds zero bits); uvarint outlier count; per outlier uvarint gap (its index minus the
-/// previous outlier's index plus one) and the uvarint value.
+/// previous outlier's index plus one) and the zigzagged quotient as a uvarint.
 enum PackedCode {
     /// Outliers above this share of the values make a width too narrow to consider.
     static let maxOutlierShare = 8
 
-    /// The width with the fewest bytes for `u`, and that byte count (the whole section after `center`/divisor).
+    /// The bias of slots `width` bits wide.
+    @inline(__always)
+    static func bias(_ width: Int) -> UInt64 { width == 0 ? 0 : 1 &<< UInt64(width &- 1) }
+
+    /// The width with the fewest bytes for the zigzagged quotients `u`, and that byte count (the whole section
+    /// after `center`/divisor). A zigzagged quotient of bit length `L` fits a biased slot of `L` bits.
     static func plan(_ u: UnsafeBufferPointer<UInt64>) -> (width: Int, bytes: Int) {
         let m = u.count
         // Histogram of bit lengths, and the varint bytes the values of each length would cost as outliers.
@@ -36,24 +43,25 @@ enum PackedCode {
         return best
     }
 
-    /// Appends the section for `u` packed at `width`.
+    /// Appends the section for the zigzagged quotients `u` packed at `width`.
     static func encode(_ u: UnsafeBufferPointer<UInt64>, width: Int, to out: inout [UInt8]) {
         out.append(UInt8(width))
-        let limit: UInt64 = width >= 64 ? .max : (1 &<< UInt64(width)) &- 1
+        let fits: (UInt64) -> Bool = { v in width >= 64 || v &>> UInt64(width) == 0 }
+        let bias = Self.bias(width)
         var writer = BitWriter(capacity: (u.count * width + 7) / 8 + 8)
         var outliers = 0
         for v in u {
-            if v > limit {
+            if fits(v) {
+                writer.write(UInt64(bitPattern: Varint.unzigzag(v)) &+ bias, bits: width)
+            } else {
                 writer.write(0, bits: width)
                 outliers += 1
-            } else {
-                writer.write(v, bits: width)
             }
         }
         out.append(contentsOf: writer.finish())
         Varint.append(unsigned: UInt64(outliers), to: &out)
         var next = 0
-        for (i, v) in u.enumerated() where v > limit {
+        for (i, v) in u.enumerated() where !fits(v) {
             Varint.append(unsigned: UInt64(i - next), to: &out)
             Varint.append(unsigned: v, to: &out)
             next = i + 1
@@ -81,6 +89,7 @@ enum PackedCode {
         let streamBytes = (m * width + 7) / 8
         guard streamBytes <= reader.remaining else { throw .truncated(section: section) }
         let stream = UnsafeRawBufferPointer(rebasing: reader.rest[..<streamBytes])
+        let readable = reader.remaining + reader.slack  // from the stream's start: the blob's rest and its slack
         try reader.skip(streamBytes, in: section)
         // The outliers follow the packed bits; read them first so that one pass can patch and integrate.
         let outlierCount = try reader.unsigned(in: section)
@@ -95,75 +104,79 @@ enum PackedCode {
                 outliers[k] = (index, center &+ Varint.unzigzag(try reader.unsigned(in: section)) &* divisor)
                 index += 1
             }
-            outliers[Int(outlierCount)] = (Int.max, 0)  // sentinel: the loop never reaches it
+            outliers[Int(outlierCount)] = (Int.max, 0)  // sentinel: the loops never reach it
             let seeds = min(integration.order, limit)
             if seeds >= 1 { out[0] = integration.x0 }
             if seeds >= 2 { out[1] = integration.x0 &+ integration.d0 }
             let count = max(0, min(limit, m &+ integration.order) &- integration.order)
-            var reader = PackedResiduals(stream, width: width, center: center, divisor: divisor)
+            let slots = PackedResiduals(stream, readable: readable, width: width, center: center, divisor: divisor)
             let dst = out + integration.order
+            // Runs of packed values between outliers, each in a tight loop.
+            var x = integration.order == 0 ? integration.offset : integration.x0 &+ (integration.order == 2 ? integration.d0 : 0)
+            var delta = integration.d0
+            var i = 0
             var next = 0
-            var nextIndex = outliers[0].index
-            switch integration.order {
-            case 0:
-                let offset = integration.offset
-                for i in 0..<count {
-                    var r = reader.value(i)
-                    if i == nextIndex { r = outliers[next].value; next &+= 1; nextIndex = outliers[next].index }
-                    dst[i] = r &+ offset
+            while i < count {
+                let stop = min(outliers[next].index, count)
+                switch integration.order {
+                case 0: slots.writeOffset(from: i, to: stop, adding: x, into: dst)
+                case 1: x = slots.writeFirstOrder(from: i, to: stop, start: x, into: dst)
+                default: (x, delta) = slots.writeSecondOrder(from: i, to: stop, start: x, delta: delta, into: dst)
                 }
-            case 1:
-                var x = integration.x0
-                for i in 0..<count {
-                    var r = reader.value(i)
-                    if i == nextIndex { r = outliers[next].value; next &+= 1; nextIndex = outliers[next].index }
-                    x &+= r
-                    dst[i] = x
-                }
-            default:
-                var x = integration.x0 &+ integration.d0
-                var delta = integration.d0
-                for i in 0..<count {
-                    var r = reader.value(i)
-                    if i == nextIndex { r = outliers[next].value; next &+= 1; nextIndex = outliers[next].index }
-                    delta &+= r
-                    x &+= delta
-                    dst[i] = x
+                i = stop
+                if i < count {
+                    let r = outliers[next].value
+                    switch integration.order {
+                    case 0: dst[i] = r &+ x
+                    case 1:
+                        x &+= r
+                        dst[i] = x
+                    default:
+                        delta &+= r
+                        x &+= delta
+                        dst[i] = x
+                    }
+                    i &+= 1
+                    next &+= 1
                 }
             }
         }
     }
 }
 
-/// Random access to packed residuals: value `i` starts at bit `i * width`, so one unaligned 8-byte load and two
-/// shifts give it, independently of every other value (no loop-carried dependency, unlike Rice codes).
+/// Packed residuals: value `i` starts at bit `i * width`, so one unaligned 8-byte load and two shifts give it,
+/// independently of every other value (no loop-carried dependency, unlike Rice codes).
 struct PackedResiduals {
     let base: UnsafeRawPointer?
     let byteCount: Int
     let width: Int
     let right: UInt64
-    let center: Int64
+    /// `center - bias * divisor`: a slot `v` is the residual `low + v * divisor`.
+    let low: Int64
     let divisor: Int64
     /// Values below this index can be loaded with one 8-byte read inside the stream.
     let fast: Int
 
-    init(_ stream: UnsafeRawBufferPointer, width: Int, center: Int64, divisor: Int64) {
+    /// `readable` bytes from the stream's start may be loaded (at least the stream's own).
+    init(_ stream: UnsafeRawBufferPointer, readable: Int, width: Int, center: Int64, divisor: Int64) {
         base = stream.baseAddress
         byteCount = stream.count
         self.width = width
         right = UInt64(64 &- width)
-        self.center = center
+        low = center &- Int64(bitPattern: PackedCode.bias(width)) &* divisor
         self.divisor = divisor
-        fast = width == 0 ? Int.max : width <= 57 && stream.count >= 8 ? ((stream.count &- 8) &* 8) / width &+ 1 : 0
+        // Value i is loaded from byte (i * width) / 8 onwards: 8 of them must be readable.
+        fast = width == 0 ? Int.max : width <= 57 && readable >= 8 ? ((readable &- 8) &* 8) / width &+ 1 : 0
     }
 
+    /// The residual at `i`.
     @inline(__always)
     func value(_ i: Int) -> Int64 {
+        if width == 0 { return low }
         if i < fast {
-            if width == 0 { return center }
             let bit = i &* width
             let word = UInt64(bigEndian: base!.loadUnaligned(fromByteOffset: bit &>> 3, as: UInt64.self))
-            return center &+ Varint.unzigzag((word &<< UInt64(bit & 7)) &>> right) &* divisor
+            return low &+ Int64(bitPattern: (word &<< UInt64(bit & 7)) &>> right) &* divisor
         }
         return slowValue(i)
     }
@@ -175,7 +188,7 @@ struct PackedResiduals {
         if width > 57 {
             var bits = BitReader(UnsafeRawBufferPointer(start: base, count: byteCount))
             bits.skipBits(bit)
-            return center &+ Varint.unzigzag(bits.read(bits: width)) &* divisor
+            return low &+ Int64(bitPattern: bits.read(bits: width)) &* divisor
         }
         // Near the end: the same load, with zero bytes past the stream.
         var word: UInt64 = 0
@@ -184,6 +197,102 @@ struct PackedResiduals {
             let at = first &+ k
             word = (word &<< 8) | (at < byteCount ? UInt64(base!.load(fromByteOffset: at, as: UInt8.self)) : 0)
         }
-        return center &+ Varint.unzigzag((word &<< UInt64(bit & 7)) &>> right) &* divisor
+        return low &+ Int64(bitPattern: (word &<< UInt64(bit & 7)) &>> right) &* divisor
+    }
+
+    /// The end of the range `from..<to` that the tight loops may take (the rest goes through `value`).
+    @inline(__always)
+    private func fastEnd(_ from: Int, _ to: Int) -> Int { width == 0 ? from : max(from, min(to, fast)) }
+
+    /// The slot at `i` inside the fast range, as an unsigned integer.
+    @inline(__always)
+    private func slot(_ base: UnsafeRawPointer, _ bit: Int) -> UInt64 {
+        let word = UInt64(bigEndian: base.loadUnaligned(fromByteOffset: bit &>> 3, as: UInt64.self))
+        return (word &<< UInt64(bit & 7)) &>> right
+    }
+
+    /// `dst[i] = residual(i) + offset` for `from..<to`.
+    func writeOffset(from: Int, to: Int, adding offset: Int64, into dst: UnsafeMutablePointer<Int64>) {
+        let end = fastEnd(from, to)
+        var i = from
+        if i < end, let base {
+            let add = low &+ offset
+            let width = self.width
+            let divisor = self.divisor
+            var bit = i &* width
+            while i < end {
+                dst[i] = add &+ Int64(bitPattern: slot(base, bit)) &* divisor
+                bit &+= width
+                i &+= 1
+            }
+        }
+        while i < to {
+            dst[i] = value(i) &+ offset
+            i &+= 1
+        }
+    }
+
+    /// Running sums of the residuals `from..<to` after `start`; returns the last sum.
+    func writeFirstOrder(from: Int, to: Int, start: Int64, into dst: UnsafeMutablePointer<Int64>) -> Int64 {
+        let end = fastEnd(from, to)
+        var x = start
+        var i = from
+        if i < end, let base {
+            let low = self.low
+            let width = self.width
+            var bit = i &* width
+            if divisor == 1 {
+                while i < end {
+                    x &+= low &+ Int64(bitPattern: slot(base, bit))
+                    dst[i] = x
+                    bit &+= width
+                    i &+= 1
+                }
+            } else {
+                let divisor = self.divisor
+                while i < end {
+                    x &+= low &+ Int64(bitPattern: slot(base, bit)) &* divisor
+                    dst[i] = x
+                    bit &+= width
+                    i &+= 1
+                }
+            }
+        }
+        while i < to {
+            x &+= value(i)
+            dst[i] = x
+            i &+= 1
+        }
+        return x
+    }
+
+    /// Second-order running sums (residuals are deltas of deltas) for `from..<to`; returns the last value and delta.
+    func writeSecondOrder(
+        from: Int, to: Int, start: Int64, delta: Int64, into dst: UnsafeMutablePointer<Int64>
+    ) -> (Int64, Int64) {
+        let end = fastEnd(from, to)
+        var x = start
+        var d = delta
+        var i = from
+        if i < end, let base {
+            let low = self.low
+            let width = self.width
+            let divisor = self.divisor
+            var bit = i &* width
+            while i < end {
+                d &+= low &+ Int64(bitPattern: slot(base, bit)) &* divisor
+                x &+= d
+                dst[i] = x
+                bit &+= width
+                i &+= 1
+            }
+        }
+        while i < to {
+            d &+= value(i)
+            x &+= d
+            dst[i] = x
+            i &+= 1
+        }
+        return (x, d)
     }
 }
