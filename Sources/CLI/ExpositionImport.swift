@@ -40,6 +40,8 @@ struct ExpositionImport {
 
     /// Distinct series read so far.
     var seriesRead: Int { keyLabels.count }
+    /// The importer key of every series read so far, so a later job adds to the same series.
+    var seriesKeys: [Labels: Int] { keys }
     /// Samples made durable by completed commits, once the write in progress (if any) has finished.
     var committed: Int { importer.settledSamples }
     /// Samples dropped because a series had two values at one timestamp (the later one is kept).

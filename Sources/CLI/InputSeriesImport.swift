@@ -28,6 +28,7 @@ struct InputSeriesImport {
     private(set) var parsed = 0
     private var sinceCommit = 0
     private var keys: [Labels: Int] = [:]
+    private let earlierKeys: [Labels: Int]
 
     /// A job continuing `job`'s import (same importer, commit interval and buffering bound).
     init(after job: ExpositionImport, testGroup: String?) {
@@ -37,6 +38,8 @@ struct InputSeriesImport {
         self.testGroup = testGroup
         parsedBefore = job.parsed
         keyBase = job.seriesRead
+        // A series also present in the exposition files keeps its key: one series, counted once.
+        earlierKeys = job.seriesKeys
     }
 
     /// Whether a path names a promtool test file rather than an exposition file.
@@ -45,7 +48,7 @@ struct InputSeriesImport {
         return lower.hasSuffix(".yml") || lower.hasSuffix(".yaml")
     }
 
-    /// Distinct series read by this job.
+    /// Distinct series read by this job that the exposition files did not already have.
     var seriesRead: Int { keys.count }
 
     /// Reads one test file; every series is parsed and checked before any sample is added, so a bad file
@@ -94,7 +97,7 @@ struct InputSeriesImport {
 
     /// Keys by labels, so a series in several groups or files is one series (as `ExpositionImport` does).
     private mutating func key(for labels: Labels) -> Int {
-        if let key = keys[labels] { return key }
+        if let key = keys[labels] ?? earlierKeys[labels] { return key }
         let key = keyBase + keys.count
         keys[labels] = key
         return key

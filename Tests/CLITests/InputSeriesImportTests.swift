@@ -101,6 +101,22 @@ import Testing
         #expect(try query(db, "count_over_time(other[10m])", at: "1700000200") == ["{k=v} 2"])
     }
 
+    @Test func aSeriesInBothKindsOfFileIsOneSeries() throws {
+        let dir = try TemporaryDirectory()
+        let yaml = dir.file("tests.yml")
+        try write(Self.twoGroups, yaml)
+        // The same `up{job="api"}` as the test file, at other times (after its stale marker).
+        let prom = dir.file("more.prom")
+        try write("up{job=\"api\"} 5 1700000300000\nup{job=\"api\"} 6 1700000360000\n", prom)
+        let db = dir.file("shared.db")
+        let output = try Vigil.run(["import", yaml, prom, "--db", db])
+        try #require(output.status == 0, "stderr: \(output.stderr)")
+        #expect(output.stdout.contains("3 (3 created)"), "one series counted once: \(output.stdout)")
+        #expect(output.stdout.contains(" 14 imported"), "\(output.stdout)")
+        #expect(try query(db, "count_over_time(up[20m])", at: "1700000400") == ["{job=api} 5"])
+        #expect(try query(db, "up", at: "1700000400") == ["{__name__=up,job=api} 6"])
+    }
+
     @Test func nativeHistogramsFailTheImport() throws {
         let dir = try TemporaryDirectory()
         let yaml = dir.file("hist.yml")
