@@ -5,7 +5,7 @@ public enum VigilCommand {
 
     /// Every command, in help order.
     static let commands: [CommandSpec] = [
-        QueryCommand.spec, ImportCommand.spec, CheckRulesCommand.spec, TestRulesCommand.spec, NotifyTestCommand.spec,
+        QueryCommand.spec, ImportCommand.spec, CheckRulesCommand.spec, CheckDatabaseCommand.spec, TestRulesCommand.spec, NotifyTestCommand.spec,
         NotifySendCommand.spec, PromQLTestCommand.spec,
     ]
 
@@ -58,6 +58,7 @@ public enum VigilCommand {
             case QueryCommand.spec.name: return try QueryCommand.validate(bound).run()
             case ImportCommand.spec.name: return try ImportCommand.validate(bound).run()
             case CheckRulesCommand.spec.name: return try CheckRulesCommand.validate(bound).run()
+            case CheckDatabaseCommand.spec.name: return try CheckDatabaseCommand.validate(bound).run()
             case TestRulesCommand.spec.name: return try TestRulesCommand.validate(bound).run()
             case NotifyTestCommand.spec.name: return try NotifyTestCommand.validate(bound).run()
             case NotifySendCommand.spec.name: return try NotifySendCommand.validate(bound).run()
