@@ -52,6 +52,7 @@ public enum HTTPClientError: Error, Equatable, Sendable {
 }
 
 /// Sends HTTP requests; a protocol so notifier and scraper tests can substitute fakes or loopback servers.
+/// Production code uses `DefaultHTTPClient` (sockets for http://, URLSession only for https://).
 public protocol HTTPClient: Sendable {
     /// Sends `request` and returns the response, throwing `HTTPClientError` when there is none.
     func send(_ request: HTTPClientRequest) async throws -> HTTPClientResponse

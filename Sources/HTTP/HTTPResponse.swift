@@ -32,7 +32,10 @@ public struct HTTPResponse: Sendable {
         where !HTTPHeaders.same(name, "Content-Length") && !HTTPHeaders.same(name, "Connection")
             && !HTTPHeaders.same(name, "Transfer-Encoding") {
             // Drop CR/LF so a handler cannot split the response with a header value.
-            head += "\(name): \(value.filter { $0 != "\r" && $0 != "\n" })\r\n"
+            // Per scalar: "\r\n" is a single Character, so a Character filter would let it through.
+            var clean = String.UnicodeScalarView()
+            clean.append(contentsOf: value.unicodeScalars.filter { $0 != "\r" && $0 != "\n" && $0 != "\0" })
+            head += "\(name): \(String(clean))\r\n"
         }
         // 1xx, 204 and 304 never carry a body or Content-Length (RFC 9110 §8.6).
         let bodyless = status < 200 || status == 204 || status == 304

@@ -113,3 +113,30 @@ struct PackedCodeTests {
         }
     }
 }
+
+/// Mantissas back to doubles: the fast conversion agrees bit for bit with `Double(m) / power` on both sides of
+/// its ±2^51 range, for every scale.
+struct DecimalConversionTests {
+    @Test func fastConversionIsExact() {
+        var rng: UInt64 = 42
+        let edges: [Int64] = [0, 1, -1, (1 << 51) - 1, -(1 << 51), 1 << 51, -(1 << 51) - 1, Int64.max, Int64.min, 123_456_789]
+        for scale in 0...DecimalValues.maxScale {
+            for wide in [false, true] {
+                var m: [Int64] = edges.filter { wide || ($0 < (1 << 51) && $0 >= -(1 << 51)) }
+                for _ in 0..<200 {
+                    rng = rng &* 6364136223846793005 &+ 1442695040888963407
+                    m.append(Int64(bitPattern: rng) >> (wide ? 1 : 14))
+                }
+                var out = [Double](repeating: .nan, count: m.count)
+                let power = DecimalValues.powers[scale]
+                m.withUnsafeMutableBufferPointer { mp in
+                    out.withUnsafeMutableBufferPointer { op in
+                        DecimalValues.toDoubles(mp.baseAddress!, count: mp.count, power: power, into: op.baseAddress!)
+                    }
+                }
+                let expected = m.map { Double($0) / power }
+                #expect(out.map(\.bitPattern) == expected.map(\.bitPattern), "scale \(scale) wide \(wide)")
+            }
+        }
+    }
+}

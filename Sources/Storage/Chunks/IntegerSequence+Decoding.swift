@@ -24,7 +24,14 @@ extension IntegerSequence {
             switch order {
             case 0: for i in 0..<limit { out[i] = offset }
             case 1: for i in 0..<limit { out[i] = x0 }
-            default: for i in 0..<limit { out[i] = x0 &+ d0 &* Int64(i) }
+            default:
+                // A running sum rather than x0 + d0 * i: without AVX-512 a vector 64-bit multiply is emulated,
+                // while the compiler vectorises this induction with plain adds.
+                var x = x0
+                for i in 0..<limit {
+                    out[i] = x
+                    x &+= d0
+                }
             }
             return
         }
