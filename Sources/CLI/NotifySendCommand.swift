@@ -1,5 +1,6 @@
 import Foundation
 import Notify
+import Synchronization
 import TimeSeries
 
 /// `vigil notify send`: routes alerts as one immediate flush, stores the notifications in a durable outbox and
@@ -29,9 +30,12 @@ public struct NotifySendCommand: Sendable {
             each group against the notification log in --db (created when missing) as Alertmanager's dedup does,
             and stores every notification due in the database's outbox before sending it. Then delivers everything
             in the outbox, including notifications an earlier run left there, retrying 5xx, 429, timeouts and
-            connection errors with back-off; a 4xx is not retried. Prints one line per delivered notification on
-            standard output; retries and errors go to standard error, without URLs or credentials. Exits 0 once the
-            outbox is empty, or 1 when --timeout passes first (what is left stays for the next run).
+            connection errors with back-off; a 4xx is not retried, and a rejected or abandoned notification is taken
+            out of the notification log again, so the next run sends it. Prints one line per delivered notification
+            on standard output; retries and errors go to standard error, without URLs or credentials. Exits 0 once
+            the outbox is empty and everything was delivered; 1 when --timeout passes first (what is left stays for
+            the next run), when a notification was rejected or dropped, or when another process is delivering from
+            the same --db (it holds <db>.lock).
             """,
         options: [
             .init("config", metavar: "FILE", help: "The alerting config (Alertmanager dialect)."),
@@ -72,7 +76,8 @@ public struct NotifySendCommand: Sendable {
                                  externalURL: args.value("external-url") ?? "http://localhost:9093", timeout: timeout)
     }
 
-    /// Submits the flush, delivers the outbox, and reports; `.failure` when notifications are left undelivered.
+    /// Takes the outbox, submits the flush, delivers the outbox, and reports; `.failure` when notifications are
+    /// left undelivered, were rejected or dropped, or another process is delivering from the database.
     public func run() -> ExitCode {
         guard let data = FileManager.default.contents(atPath: config) else {
             return Console.error("Error: \(config): cannot read file")
@@ -85,44 +90,60 @@ public struct NotifySendCommand: Sendable {
         do { store = try DeliveryStore(path: database) } catch { return Console.error("Error: \(error)") }
         defer { store.close() }
 
+        let undelivered = UndeliveredTally()
         let service = DeliveryService(config: parsed, store: store, events: { event in
-            if case .delivered = event.kind { Console.out("\(event)\n") } else { Console.err("\(event)\n") }
+            switch event.kind {
+            case .delivered:
+                Console.out("\(event)\n")
+                return
+            case .rejected, .dropped: undelivered.add()
+            case .retrying, .storeFailed: break
+            }
+            Console.err("\(event)\n")
         })
+        // The outbox (and its lock) is taken before anything is enqueued: a process already delivering from this
+        // database would otherwise send what this one stores, and this one could not deliver it.
+        let leftover: Int
+        do { leftover = try store.pendingCount() } catch { return Console.error("Error: \(error)") }
+        let started = Self.blocking { () async -> Result<Void, any Error> in
+            do { return .success(try await service.start()) } catch { return .failure(error) }
+        }
+        if case .failure(let error) = started { return Console.error("Error: \(error)") }
+
         let pipeline = NotificationPipeline(config: parsed, store: store, externalURL: externalURL, enqueued: service.wake)
         do {
             var enqueued = 0
             for flush in flushes(parsed) { enqueued += try pipeline.submit(flush).count }
-            if try enqueued == 0 && store.pendingCount() == 0 {
+            if enqueued == 0 && leftover == 0 {
                 Console.err("nothing to send: the notification log in \(database) shows these alerts were already "
                             + "notified within repeat_interval, or no integration sends them\n")
             }
         } catch {
+            Self.blocking { await service.stop() }
             return Console.error("Error: \(error)")
         }
         let timeout = Duration.milliseconds(timeout)
-        let outcome = Self.blocking { () async -> Result<Bool, any Error> in
-            do {
-                try await service.start()
-                let drained = await service.drain(timeout: timeout)
-                await service.stop()
-                return .success(drained)
-            } catch {
-                await service.stop()
-                return .failure(error)
-            }
+        let drained = Self.blocking { () async -> Bool in
+            let drained = await service.drain(timeout: timeout)
+            await service.stop()
+            return drained
         }
-        switch outcome {
-        case .failure(let error):
-            return Console.error("Error: \(error)")
-        case .success(true):
-            return .ok
-        case .success(false):
+        let lost = undelivered.count
+        if lost > 0 {
+            Console.err("""
+                Error: \(lost) notification\(lost == 1 ? " was" : "s were") rejected or dropped (see above); the \
+                notification log does not count \(lost == 1 ? "it" : "them") as sent, so a run with the same alerts \
+                sends \(lost == 1 ? "it" : "them") again\n
+                """)
+        }
+        guard drained else {
             let left = (try? store.pendingCount()) ?? 0
             return Console.error("""
                 Error: \(left) notification\(left == 1 ? "" : "s") still undelivered after \
                 \(ModelDuration.format(milliseconds: self.timeout)); kept in \(database) for the next run
                 """)
         }
+        return lost > 0 ? .failure : .ok
     }
 
     /// The alerts routed, inhibited and grouped as one flush now, each group with its route's repeat_interval.
@@ -150,6 +171,15 @@ public struct NotifySendCommand: Sendable {
         done.wait()
         return box.value!
     }
+}
+
+/// Counts notifications rejected or dropped during a run, from the delivery workers' threads.
+private final class UndeliveredTally: Sendable {
+    private let total = Mutex(0)
+
+    func add() { total.withLock { $0 += 1 } }
+
+    var count: Int { total.withLock { $0 } }
 }
 
 /// Carries a value from the task `NotifySendCommand.blocking` starts to the waiting thread (the semaphore orders

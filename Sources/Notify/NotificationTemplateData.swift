@@ -33,8 +33,9 @@ public struct NotificationTemplateData: Sendable {
             "Labels": labelsValue(alert.labels),
             "Annotations": labelsValue(alert.annotations),
             "StartsAt": timeValue(alert.startsAt),
-            // No known end is Go's zero time, which the Template module represents as Int64.min nanoseconds.
-            "EndsAt": alert.endsAt.map(timeValue) ?? .time(nanoseconds: .min),
+            // A firing alert's end (resolve_timeout, or the sender's guess) is not shown: Alertmanager's template data,
+            // like the webhook payload, has Go's zero time there (Int64.min nanoseconds in the Template module).
+            "EndsAt": alert.status == .firing ? .time(nanoseconds: .min) : alert.endsAt.map(timeValue) ?? .time(nanoseconds: .min),
             "GeneratorURL": .string(alert.generatorURL),
             "Fingerprint": .string(alert.fingerprint),
         ])

@@ -102,6 +102,8 @@ public struct SlackConfig: Sendable {
     public var text: String
     /// Whether resolved alerts are sent (default false, as in Alertmanager).
     public var sendResolved: Bool
+    /// Request timeout in milliseconds; 0 = the delivery policy's default.
+    public var timeout: Int64
     /// Authentication for the requests (`http_config`).
     public var httpConfig: IntegrationHTTPConfig
 
@@ -128,6 +130,7 @@ public struct SlackConfig: Sendable {
         title = try m.string("title") ?? #"{{ template "slack.default.title" . }}"#
         text = try m.string("text") ?? #"{{ template "slack.default.text" . }}"#
         sendResolved = try m.bool("send_resolved") ?? false
+        timeout = try Route.duration(m, "timeout") ?? 0
         httpConfig = try IntegrationHTTPConfig(m.mapping("http_config"))
     }
 }
@@ -150,6 +153,8 @@ public struct PagerDutyConfig: Sendable {
     public var source: String?
     /// Whether resolved alerts are sent (default true).
     public var sendResolved: Bool
+    /// Request timeout in milliseconds; 0 = the delivery policy's default.
+    public var timeout: Int64
     /// Authentication for the requests (`http_config`).
     public var httpConfig: IntegrationHTTPConfig
 
@@ -176,6 +181,7 @@ public struct PagerDutyConfig: Sendable {
         client = try m.string("client") ?? "Vigil"
         source = try m.string("source")
         sendResolved = try m.bool("send_resolved") ?? true
+        timeout = try Route.duration(m, "timeout") ?? 0
         httpConfig = try IntegrationHTTPConfig(m.mapping("http_config"))
     }
 }

@@ -6,8 +6,8 @@ import Testing
 /// `vigil notify send` through the built binary: killed with SIGKILL while a sink hangs, then run again, every
 /// notification is delivered exactly once; a run that times out exits 1 and keeps what is left.
 @Suite struct NotifySendCommandTests {
-    /// A webhook receiver that records each request and either answers 200 or hangs (answering nothing) until
-    /// released; a hung request never counts as delivered, even after release.
+    /// A webhook receiver that records each request and either answers `status` or hangs (answering nothing) until
+    /// released; a hung request never counts as delivered, even after release, nor does a non-2xx answer.
     final class Sink: @unchecked Sendable {
         struct Request {
             var path: String
@@ -17,12 +17,14 @@ import Testing
 
         private let condition = NSCondition()
         private var hanging = true
+        private var status = 200
         private var released = false
         private var received: [Request] = []
         private var server: HTTPServer!
 
-        init(hanging: Bool) throws {
+        init(hanging: Bool, status: Int = 200) throws {
             self.hanging = hanging
+            self.status = status
             server = HTTPServer { [self] request in try handle(request) }
             try server.start()
         }
@@ -30,8 +32,13 @@ import Testing
         var port: Int { server.port }
         var requests: [Request] { condition.withLock { received } }
 
-        /// Makes later requests get 200 (requests already hanging stay unanswered).
-        func answer() { condition.withLock { hanging = false } }
+        /// Makes later requests get `status` (requests already hanging stay unanswered).
+        func answer(status: Int = 200) {
+            condition.withLock {
+                hanging = false
+                self.status = status
+            }
+        }
 
         /// Waits until `count` requests arrived or `timeout` seconds passed.
         func waitForRequests(_ count: Int, timeout: Double = 30) -> Bool {
@@ -54,12 +61,13 @@ import Testing
         private func handle(_ request: HTTPRequest) throws -> HTTPResponse {
             let json = (try? JSONSerialization.jsonObject(with: Data(request.body))) as? [String: Any]
             let groupKey = json?["groupKey"] as? String ?? ""
-            let hang = condition.withLock { () -> Bool in
-                received.append(Request(path: request.path, groupKey: groupKey, delivered: !hanging))
+            let (hang, status) = condition.withLock { () -> (Bool, Int) in
+                received.append(Request(path: request.path, groupKey: groupKey,
+                                        delivered: !hanging && (200..<300).contains(self.status)))
                 condition.broadcast()
-                return hanging
+                return (hanging, self.status)
             }
-            guard hang else { return HTTPResponse(status: 200, text: "ok\n") }
+            guard hang else { return HTTPResponse(status: status, text: "answer\n") }
             condition.withLock { while !released { condition.wait() } }
             throw HTTPError(503, "released")
         }
@@ -130,6 +138,56 @@ import Testing
         #expect(r.stderr.contains("attempt 1 failed: no response within"))
         #expect(!r.stderr.contains("hook-secret-path"))
         #expect(sink.requests.count >= 2)
+    }
+
+    @Test func aRejectedRunExitsOneAndARerunDeliversTheSameAlerts() throws {
+        let sink = try Sink(hanging: false, status: 404)
+        defer { sink.stop() }
+        let dir = try TemporaryDirectory()
+        let config = dir.file("am.yml")
+        try Self.config(port: sink.port, timeout: "5s").write(toFile: config, atomically: true, encoding: .utf8)
+        let db = dir.file("notify.db")
+        let args = ["notify", "send", "--config", config, "--db", db, "--timeout", "20s"] + Self.alerts
+
+        let rejected = try Vigil.run(args)
+        #expect(rejected.status == 1, "stderr: \(rejected.stderr)")
+        #expect(rejected.stdout.isEmpty)
+        #expect(rejected.stderr.contains("not delivered: HTTP 404; not retried"))
+        #expect(rejected.stderr.contains("Error: 2 notifications were rejected or dropped"), "stderr: \(rejected.stderr)")
+        #expect(!rejected.stderr.contains("hook-secret-path"))
+        #expect(sink.requests.count == 2)
+
+        // The sink is fixed: the same alerts are sent again, since nothing was notified.
+        sink.answer(status: 200)
+        let rerun = try Vigil.run(args)
+        #expect(rerun.status == 0, "stderr: \(rerun.stderr)")
+        #expect(!rerun.stderr.contains("nothing to send"))
+        #expect(rerun.stdout.split(separator: "\n").count == 2)
+        #expect(sink.requests.filter(\.delivered).map(\.groupKey).sorted()
+            == [#"{}:{alertname="DiskFull"}"#, #"{}:{alertname="HighErrors"}"#])
+    }
+
+    @Test func aSecondProcessDeliveringFromTheSameDatabaseExitsOne() throws {
+        let sink = try Sink(hanging: true)
+        defer { sink.stop() }
+        let dir = try TemporaryDirectory()
+        let config = dir.file("am.yml")
+        try Self.config(port: sink.port, timeout: "60s").write(toFile: config, atomically: true, encoding: .utf8)
+        let db = dir.file("notify.db")
+        let args = ["notify", "send", "--config", config, "--db", db] + Self.alerts
+
+        // The first process holds a notification in flight at the hanging sink.
+        let first = try ChildProcess(args + ["--timeout", "60s"])
+        defer {
+            first.kill9()
+            first.wait()
+        }
+        #expect(sink.waitForRequests(1), "stderr: \(first.stderr)")
+        let second = try Vigil.run(args + ["--timeout", "5s", "--alert", "alertname=Other"])
+        #expect(second.status == 1)
+        #expect(second.stderr.contains("Error: another Vigil process is delivering from \(db)"), "stderr: \(second.stderr)")
+        // Nothing was sent twice: the only request is the first process's.
+        #expect(sink.requests.count == 1)
     }
 
     @Test func usageErrorsNameTheOption() throws {

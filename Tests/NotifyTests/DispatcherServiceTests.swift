@@ -94,6 +94,52 @@ import TimeSeries
         #expect(await service.groups.map(\.nextFlush) == [61_500, 70_000])
     }
 
+    struct StoreFailed: Error, Equatable {}
+
+    @Test func aFlushWhoseHandlerThrowsKeepsTheResolvedAlertForTheNextTick() async {
+        let clock = ManualNotifyClock(now: 0)
+        let service = DispatchService(config: Self.config, clock: clock)
+        let log = Recorder<GroupFlush>()
+        let errors = Recorder<String>()
+        let calls = Mutex(0)
+        let loop = Task {
+            await service.run(onError: { errors.append(["\($0)"]) }) { flushes in
+                let call = calls.withLock { c -> Int in
+                    c += 1
+                    return c
+                }
+                log.append(flushes)
+                // The second flush (the one carrying the resolved alert) cannot be stored.
+                if call == 2 { throw StoreFailed() }
+            }
+        }
+        defer { loop.cancel() }
+
+        // Fires until 30 s, so it is resolved at the 70 s tick.
+        await service.receive([NotifyAlert(labels: Labels(["alertname": "A"]), startsAt: 0, endsAt: 30_000)])
+        #expect(await Self.eventually { clock.sleepingDeadlines == [10_000] })
+        clock.advance(to: 10_000)
+        #expect(await Self.eventually { log.all.count == 1 })
+        #expect(await Self.eventually { clock.sleepingDeadlines == [70_000] })
+
+        clock.advance(to: 70_000)
+        #expect(await Self.eventually { log.all.count == 2 })
+        #expect(log.all.last?.alerts.map(\.status) == [.resolved])
+        #expect(await Self.eventually { errors.all.count == 1 })
+        // Not acknowledged: the alert and its group stay, and the next tick carries it again.
+        #expect(await Self.eventually { clock.sleepingDeadlines == [130_000] })
+        #expect(await service.groups.map(\.fingerprints.count) == [1])
+
+        clock.advance(to: 130_000)
+        #expect(await Self.eventually { log.all.count == 3 })
+        #expect(log.all.last?.alerts.map(\.status) == [.resolved])
+        #expect(log.all.last?.alerts.map(\.labels) == [Labels(["alertname": "A"])])
+        // Stored this time: the group is gone and the loop waits for alerts with no deadline.
+        #expect(await Self.eventually { await service.groups.isEmpty })
+        #expect(await service.nextDeadline == nil)
+        #expect(errors.all.count == 1)
+    }
+
     @Test func cancellationEndsTheLoop() async {
         let clock = ManualNotifyClock(now: 0)
         let service = DispatchService(config: Self.config, clock: clock)

@@ -149,7 +149,8 @@ import TimeSeries
         let tick = d.flushDue(now: 330_000)
         #expect(tick.first?.alerts.map(\.status) == [.resolved, .firing])
         #expect(tick.first?.alerts.first?.endsAt == 100_000)
-        // The resolved alert was delivered, so it leaves the group; the group stays for the firing one.
+        // The resolved alert's flush was stored, so it leaves the group; the group stays for the firing one.
+        d.acknowledge(tick)
         #expect(d.groups.first?.fingerprints == [b.fingerprint])
         #expect(d.alerts(at: 330_000).map(\.labels) == [b.labels])
         #expect(d.flushDue(now: 630_000).first?.alerts.map(\.labels) == [b.labels])
@@ -157,17 +158,83 @@ import TimeSeries
         var resolvedB = b
         resolvedB.endsAt = 700_000
         d.receive([resolvedB], now: 700_000)
-        #expect(d.flushDue(now: 930_000).first?.alerts.map(\.status) == [.resolved])
+        let last = d.flushDue(now: 930_000)
+        #expect(last.first?.alerts.map(\.status) == [.resolved])
+        d.acknowledge(last)
         #expect(d.groups.isEmpty)
         #expect(d.nextDeadline == nil)
         #expect(d.alerts(at: 930_000).isEmpty)
+    }
+
+    @Test func aResolvedAlertStaysInItsGroupUntilItsFlushIsAcknowledged() {
+        var d = Dispatcher(config: Self.config)
+        let a = Self.alert(["alertname": "A", "instance": "1"])
+        let b = Self.alert(["alertname": "A", "instance": "2"])
+        d.receive([a, b], now: 0)
+        _ = d.flushDue(now: 30_000)
+        var resolvedA = a
+        resolvedA.endsAt = 100_000
+        d.receive([resolvedA], now: 100_000)
+        let tick = d.flushDue(now: 330_000)
+        #expect(tick.first?.alerts.map(\.status) == [.resolved, .firing])
+        // Not acknowledged (storing the flush failed): the resolved alert is kept, and the next tick carries it again.
+        #expect(d.groups.first?.fingerprints == [a.fingerprint, b.fingerprint].sorted())
+        let retry = d.flushDue(now: 630_000)
+        #expect(retry.first?.alerts.map(\.labels) == [a.labels, b.labels])
+        #expect(retry.first?.alerts.map(\.status) == [.resolved, .firing])
+        d.acknowledge(retry)
+        #expect(d.groups.first?.fingerprints == [b.fingerprint])
+        #expect(d.alerts(at: 630_000).map(\.labels) == [b.labels])
+        // Acknowledging a flush twice, or an old one, changes nothing more.
+        d.acknowledge(tick + retry)
+        #expect(d.groups.first?.fingerprints == [b.fingerprint])
+    }
+
+    @Test func acknowledgingKeepsAResolvedAlertThatFiredAgainSinceTheFlush() {
+        var d = Dispatcher(config: Self.config)
+        let a = Self.alert(["alertname": "A"], startsAt: 0, endsAt: 40_000)
+        d.receive([a], now: 0)
+        let flush = d.flushDue(now: 30_000)
+        d.acknowledge(flush)
+        let resolved = d.flushDue(now: 330_000)
+        #expect(resolved.first?.alerts.map(\.status) == [.resolved])
+        // While the flush was being stored the alert fired again (a new end): it is not the alert that was flushed.
+        d.receive([Self.alert(["alertname": "A"], startsAt: 335_000, endsAt: 900_000)], now: 335_000)
+        d.acknowledge(resolved)
+        #expect(d.groups.first?.fingerprints == [a.fingerprint])
+        #expect(d.flushDue(now: 630_000).first?.alerts.map(\.status) == [.firing])
+    }
+
+    @Test func inhibitedResolvedAlertsLeaveWithTheAcknowledgedFlush() {
+        var d = Dispatcher(config: Self.config)
+        let critical = Self.alert(["alertname": "Down", "team": "split", "service": "api", "severity": "critical"])
+        let warningA = Self.alert(["alertname": "Down", "team": "split", "service": "api", "severity": "warning", "instance": "a"])
+        let warningB = Self.alert(["alertname": "Down", "team": "split", "service": "web", "severity": "warning", "instance": "b"])
+        d.receive([critical, warningA, warningB], now: 0)
+        d.acknowledge(d.flushDue(now: 30_000))
+        // The muted warning resolves while the critical still fires: its group's flush sets it apart, and
+        // acknowledging that flush removes it although it was never notified.
+        var resolvedA = warningA
+        resolvedA.endsAt = 100_000
+        d.receive([resolvedA], now: 100_000)
+        let tick = d.flushDue(now: 330_000)
+        let warnings = tick.first { $0.key.groupLabels.get("severity") == "warning" }
+        #expect(warnings?.alerts.map(\.labels) == [warningB.labels])
+        #expect(warnings?.inhibited.map(\.labels) == [warningA.labels])
+        #expect(warnings?.inhibited.map(\.status) == [.resolved])
+        #expect(d.alerts(at: 330_000).count == 3)
+        d.acknowledge(tick)
+        #expect(d.alerts(at: 330_000).map(\.labels).contains(warningA.labels) == false)
+        #expect(d.alerts(at: 330_000).count == 2)
     }
 
     @Test func refiringAfterTheGroupWasDeletedStartsANewGroupAndIncident() {
         var d = Dispatcher(config: Self.config)
         d.receive([Self.alert(["alertname": "A"], startsAt: 0, endsAt: 40_000)], now: 0)
         _ = d.flushDue(now: 30_000)
-        #expect(d.flushDue(now: 330_000).first?.alerts.map(\.status) == [.resolved])
+        let resolved = d.flushDue(now: 330_000)
+        #expect(resolved.first?.alerts.map(\.status) == [.resolved])
+        d.acknowledge(resolved)
         #expect(d.groups.isEmpty)
         d.receive([Self.alert(["alertname": "A"], startsAt: 400_000)], now: 400_000)
         #expect(d.nextDeadline == 430_000)
@@ -249,6 +316,7 @@ import TimeSeries
         let tick = d.flushDue(now: 330_000)
         #expect(tick.first?.alerts.map(\.status) == [.resolved])
         #expect(tick.first?.alerts.first?.endsAt == 300_000)
+        d.acknowledge(tick)
         #expect(d.groups.isEmpty)
     }
 
@@ -268,6 +336,7 @@ import TimeSeries
         let flush = d.flushDue(now: 35_000)
         #expect(flush.first?.alerts.first?.status == .resolved)
         #expect(flush.first?.alerts.first?.endsAt == 5000)
+        d.acknowledge(flush)
         #expect(d.groups.isEmpty)
     }
 }

@@ -78,6 +78,44 @@ import Testing
         #expect(try log { try $0.remove(key, groupKey: "g2"); return try $0.entry(key, groupKey: "g2") } == nil)
     }
 
+    @Test func theDeliveryServicePrunesOldEntriesAtStartAndPeriodically() async throws {
+        let dir = try ScratchDirectory()
+        let store = try DeliveryStore(path: dir.file("n.db"))
+        let key = IntegrationKey(receiver: "team", kind: .webhook, index: 0)
+        let now = NotificationPipeline.wallClock()
+        let minute: Int64 = 60_000
+        func record(_ group: String, at notifiedAt: Int64) throws {
+            try store.access { log, _ in try log.record(Entry(firing: ["a"], resolved: [], notifiedAt: notifiedAt), for: key, groupKey: group) }
+        }
+        func has(_ group: String) throws -> Bool { try store.access { log, _ in try log.entry(key, groupKey: group) } != nil }
+        try record("old", at: now - 20 * minute)
+        try record("fresh", at: now)
+        let config = try AlertmanagerConfig.parse("route: {receiver: team}\nreceivers: [{name: team}]")
+        let service = DeliveryService(config: config, store: store, logRetention: .seconds(600),
+                                      pruneInterval: .milliseconds(20))
+        #expect(service.logRetention == .seconds(600))
+        try await service.start()
+        #expect(try !has("old"), "pruned at start")
+        #expect(try has("fresh"))
+        // Entries that age past the retention while the service runs go at the next round.
+        try record("aged", at: now - 30 * minute)
+        #expect(try await eventually { try !has("aged") })
+        await service.stop()
+        #expect(try has("fresh"))
+    }
+
+    @Test func retentionIsTheLargerOf120HoursAndTwiceTheLongestRepeatInterval() throws {
+        let short = try AlertmanagerConfig.parse("route: {receiver: team, repeat_interval: 4h}\nreceivers: [{name: team}]")
+        #expect(DeliveryService.logRetention(for: short) == .seconds(120 * 3600))
+        let long = try AlertmanagerConfig.parse("""
+            route:
+              receiver: team
+              routes: [{matchers: [x="y"], repeat_interval: 100h}]
+            receivers: [{name: team}]
+            """)
+        #expect(DeliveryService.logRetention(for: long) == .seconds(200 * 3600))
+    }
+
     @Test func newerSchemaIsRefusedWithAClearMessage() throws {
         let dir = try ScratchDirectory()
         let path = dir.file("n.db")

@@ -8,10 +8,13 @@ import TimeSeries
 @Suite struct NotificationPathTests {
     static let minute: Int64 = 60_000
 
-    /// Runs every flush due up to `t` through the pipeline, in deadline order.
+    /// Runs every flush due up to `t` through the pipeline, in deadline order, acknowledging each tick's flushes
+    /// once all were stored (as `DispatchService.run` does).
     static func advance(_ dispatcher: inout Dispatcher, to t: Timestamp, _ pipeline: NotificationPipeline) throws {
         while let due = dispatcher.nextDeadline, due <= t {
-            for flush in dispatcher.flushDue(now: due) { try pipeline.submit(flush) }
+            let flushes = dispatcher.flushDue(now: due)
+            for flush in flushes { try pipeline.submit(flush) }
+            dispatcher.acknowledge(flushes)
         }
     }
 

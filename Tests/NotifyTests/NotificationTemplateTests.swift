@@ -89,6 +89,23 @@ import TimeSeries
             == "\(Self.firing[0].fingerprint) http://vigil/graph?g0.expr=up true 1m0s")
     }
 
+    @Test func firingAlertsHaveGoZeroTimeAsEndsAtLikeTheWebhookPayload() throws {
+        // The dispatcher gives firing alerts a future end (resolve_timeout or the sender's); templates must not see it.
+        var firing = Self.firing[0]
+        firing.endsAt = 1_700_000_300_000
+        let resolved = Self.resolved([Self.firing[1]])[0]
+        let data = NotificationTemplateData(receiver: "team", groupKey: AlertGroupKey(routeKey: "{}", groupLabels: Labels([String: String]())),
+                                            alerts: [firing, resolved], externalURL: "").value
+        let rendered = try DefaultNotificationTemplates.render(
+            "{{ range .Alerts }}{{ .Status }} {{ .EndsAt.IsZero }}{{ if not .EndsAt.IsZero }} {{ .EndsAt.Unix }}{{ end }};{{ end }}",
+            name: "t", data: data,
+            functions: DefaultNotificationTemplates.functions(now: 1_700_000_060_000))
+        #expect(rendered == "firing true;resolved false 1700000060;")
+        let payload = WebhookPayload(receiver: "team", groupKey: AlertGroupKey(routeKey: "{}", groupLabels: Labels([String: String]())),
+                                     alerts: [firing], externalURL: "")
+        #expect(payload.json.text.contains(#""endsAt":"0001-01-01T00:00:00Z""#))
+    }
+
     @Test func slackTitleAndTextFromTheDefaults() throws {
         let entry = try #require(Self.entries(Self.config(), Self.firing).first { $0.integration == "slack" })
         #expect(entry.renderErrors.isEmpty)

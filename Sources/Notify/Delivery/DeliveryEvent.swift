@@ -14,15 +14,15 @@ public struct DeliveryEvent: Sendable, CustomStringConvertible {
         case storeFailed(reason: String)
     }
 
-    /// The integration.
-    public var key: IntegrationKey
+    /// The integration; nil for the service's own work on the database (pruning the notification log).
+    public var key: IntegrationKey?
     /// The aggregation group's key (empty for store failures outside a notification).
     public var groupKey: String
     /// What happened.
     public var kind: Kind
 
     /// Creates an event.
-    public init(key: IntegrationKey, groupKey: String, kind: Kind) {
+    public init(key: IntegrationKey?, groupKey: String, kind: Kind) {
         self.key = key
         self.groupKey = groupKey
         self.kind = kind
@@ -38,8 +38,8 @@ public struct DeliveryEvent: Sendable, CustomStringConvertible {
 
     /// `receiver team-a, webhook[0], group {}:{alertname="X"}: delivered (HTTP 200)`.
     public var description: String {
-        let subject = "receiver \(key.receiver), \(key.kind.rawValue)[\(key.index)]"
-            + (groupKey.isEmpty ? "" : ", group \(groupKey)")
+        let integration = key.map { "receiver \($0.receiver), \($0.kind.rawValue)[\($0.index)]" } ?? "notification log"
+        let subject = integration + (groupKey.isEmpty ? "" : ", group \(groupKey)")
         switch kind {
         case .delivered(let status): return "\(subject): delivered (HTTP \(status))"
         case .retrying(let attempt, let reason, let delay):

@@ -10,7 +10,7 @@ public final class DeliveryStore: @unchecked Sendable {
     /// 'VGLN', telling this file apart from Vigil's time-series database and other programs' files.
     static let applicationID: Int32 = 0x5647_4C4E
     /// The schema version this Vigil writes (`PRAGMA user_version`).
-    public static let schemaVersion: Int32 = 1
+    public static let schemaVersion: Int32 = 2
 
     static let migrations: [Int32: String] = [
         1: """
@@ -26,6 +26,8 @@ public final class DeliveryStore: @unchecked Sendable {
             attempts INTEGER NOT NULL, next_attempt_at INTEGER NOT NULL);
         CREATE INDEX outbox_by_integration ON outbox (receiver, integration, idx, id);
         """,
+        // The flush time of the log entry a row wrote, so a row that is never delivered can take its entry back.
+        2: "ALTER TABLE outbox ADD COLUMN log_notified_at INTEGER;",
     ]
 
     /// The database file.

@@ -11,7 +11,8 @@ public struct NotificationLog {
         public var firing: Set<String>
         /// Fingerprints of the alerts notified as resolved.
         public var resolved: Set<String>
-        /// When the notification was enqueued (the flush time), Unix milliseconds.
+        /// The flush time of the notification, Unix milliseconds. The entry is written when the notification is
+        /// enqueued and removed again if it is rejected or given up, so it stands for a delivered or pending one.
         public var notifiedAt: Timestamp
 
         /// Creates an entry.
@@ -52,6 +53,17 @@ public struct NotificationLog {
         try database.cachedStatement("""
             DELETE FROM notification_log WHERE receiver = ? AND integration = ? AND idx = ? AND group_key = ?
             """).execute(Self.identity(key, groupKey))
+    }
+
+    /// Forgets `groupKey` on `key` only if its entry is still the one notified at `notifiedAt`: a notification
+    /// that was never delivered takes back its own entry, never a newer notification's. Returns whether it did.
+    @discardableResult
+    public func remove(_ key: IntegrationKey, groupKey: String, ifNotifiedAt notifiedAt: Timestamp) throws -> Bool {
+        try database.cachedStatement("""
+            DELETE FROM notification_log
+            WHERE receiver = ? AND integration = ? AND idx = ? AND group_key = ? AND notified_at = ?
+            """).execute(Self.identity(key, groupKey) + [.integer(notifiedAt)])
+        return database.changes > 0
     }
 
     /// Deletes entries last notified before `cutoff` (Alertmanager keeps its log for a retention period too);

@@ -4,7 +4,9 @@ import TimeSeries
 /// Turns group flushes into stored notifications: render, dedup against the notification log, enqueue.
 ///
 /// `submit` is synchronous and returns once the flush's notifications are committed, so a crash afterwards
-/// still delivers them (outbox) and a restart never enqueues them again (log).
+/// still delivers them (outbox) and a restart never enqueues them again (log). The log entry is written with the
+/// outbox row and taken back if the row is rejected or given up (see `SinkWorker`), so in the end the log holds
+/// only notifications that were delivered or are still pending, as Alertmanager's does.
 public struct NotificationPipeline: Sendable {
     /// A flush named a receiver the config does not have (the dispatcher and the pipeline disagree on the config).
     public struct UnknownReceiverError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -62,7 +64,8 @@ public struct NotificationPipeline: Sendable {
                     continue
                 }
                 // Go's json.Encoder ends every body with a newline; Alertmanager's receivers see it too.
-                try outbox.insert(key, groupKey: groupKey, body: Array((entry.payload.text + "\n").utf8), createdAt: now)
+                try outbox.insert(key, groupKey: groupKey, body: Array((entry.payload.text + "\n").utf8), createdAt: now,
+                                  logNotifiedAt: flush.at)
                 try log.record(.init(firing: firing, resolved: resolved, notifiedAt: flush.at), for: key, groupKey: groupKey)
                 keys.append(key)
             }

@@ -23,10 +23,10 @@ public enum NotificationSinks {
             return WebhookSink(config: receiver.webhookConfigs[key.index], defaultTimeout: policy.defaultTimeout)
         case .slack:
             guard receiver.slackConfigs.indices.contains(key.index) else { return nil }
-            return SlackSink(config: receiver.slackConfigs[key.index], timeout: policy.defaultTimeout)
+            return SlackSink(config: receiver.slackConfigs[key.index], defaultTimeout: policy.defaultTimeout)
         case .pagerduty:
             guard receiver.pagerdutyConfigs.indices.contains(key.index) else { return nil }
-            return PagerDutySink(config: receiver.pagerdutyConfigs[key.index], timeout: policy.defaultTimeout)
+            return PagerDutySink(config: receiver.pagerdutyConfigs[key.index], defaultTimeout: policy.defaultTimeout)
         }
     }
 

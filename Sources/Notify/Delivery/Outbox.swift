@@ -23,19 +23,28 @@ public struct Outbox {
         public var attempts: Int
         /// Not to be tried before this time, Unix milliseconds.
         public var nextAttemptAt: Timestamp
+        /// The `notifiedAt` of the log entry enqueueing this row wrote (nil for rows stored before schema 2):
+        /// if the row is never delivered, that entry is removed unless a newer notification has replaced it.
+        public var logNotifiedAt: Timestamp?
     }
 
     let database: Database
 
-    static let columns = "id, receiver, integration, idx, group_key, body, created_at, attempts, next_attempt_at"
+    static let columns =
+        "id, receiver, integration, idx, group_key, body, created_at, attempts, next_attempt_at, log_notified_at"
 
-    /// Appends a notification for `key`; returns its id.
+    /// Appends a notification for `key`, which wrote the log entry notified at `logNotifiedAt`; returns its id.
     @discardableResult
-    public func insert(_ key: IntegrationKey, groupKey: String, body: [UInt8], createdAt: Timestamp) throws -> Int64 {
+    public func insert(
+        _ key: IntegrationKey, groupKey: String, body: [UInt8], createdAt: Timestamp, logNotifiedAt: Timestamp? = nil
+    ) throws -> Int64 {
         try database.cachedStatement("""
-            INSERT INTO outbox (receiver, integration, idx, group_key, body, created_at, attempts, next_attempt_at)
-            VALUES (?, ?, ?, ?, ?, ?, 0, ?)
-            """).execute(NotificationLog.identity(key, groupKey) + [.blob(body), .integer(createdAt), .integer(createdAt)])
+            INSERT INTO outbox (receiver, integration, idx, group_key, body, created_at, attempts, next_attempt_at,
+                                log_notified_at)
+            VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)
+            """).execute(NotificationLog.identity(key, groupKey) + [
+                .blob(body), .integer(createdAt), .integer(createdAt), logNotifiedAt.map(SQLValue.integer) ?? .null,
+            ])
         return database.lastInsertRowID
     }
 
@@ -74,6 +83,6 @@ public struct Outbox {
         return Row(
             id: r.int64(at: 0), key: IntegrationKey(receiver: r.string(at: 1), kind: kind, index: r.int(at: 3)),
             groupKey: r.string(at: 4), body: r.blob(at: 5), createdAt: r.int64(at: 6), attempts: r.int(at: 7),
-            nextAttemptAt: r.int64(at: 8))
+            nextAttemptAt: r.int64(at: 8), logNotifiedAt: r.isNull(at: 9) ? nil : r.int64(at: 9))
     }
 }

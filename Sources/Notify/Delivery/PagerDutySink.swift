@@ -6,14 +6,17 @@ import HTTP
 public struct PagerDutySink: NotificationSink {
     /// The integration's config.
     public var config: PagerDutyConfig
-    /// The request timeout.
-    public var timeout: Duration
+    /// The timeout when the config sets none.
+    public var defaultTimeout: Duration
 
     /// Creates the sink.
-    public init(config: PagerDutyConfig, timeout: Duration) {
+    public init(config: PagerDutyConfig, defaultTimeout: Duration) {
         self.config = config
-        self.timeout = timeout
+        self.defaultTimeout = defaultTimeout
     }
+
+    /// The config's `timeout`, else the default.
+    public var timeout: Duration { config.timeout > 0 ? .milliseconds(config.timeout) : defaultTimeout }
 
     /// `"routing_key":"<secret>"` as the renderer writes it (with Go's escaping of `<` and `>`). Only JSON
     /// structure can contain it: inside a string value every `"` is escaped.

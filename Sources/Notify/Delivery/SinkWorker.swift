@@ -7,6 +7,7 @@ import TimeSeries
 /// Each integration has its own worker, so a sink that hangs or fails holds up only its own queue. A row is
 /// deleted only after a 2xx, a permanent rejection (4xx other than 429: retrying cannot help, and Alertmanager
 /// does not either) or when it is older than the give-up age; any other failure reschedules it with back-off.
+/// A row that was not delivered takes its notification-log entry with it, so the group is notified again.
 struct SinkWorker: Sendable {
     let key: IntegrationKey
     let sink: any NotificationSink
@@ -30,8 +31,9 @@ struct SinkWorker: Sendable {
         var wakeups = wakeups.makeAsyncIterator()
         // Rows left by an earlier run are tried at once: that run's back-off belonged to that process.
         var resuming = true
-        // Delivered rows whose delete failed: deleted again, never re-sent.
-        var delivered: Set<Int64> = []
+        // What failed database writes could not record (finished rows still stored, unstored back-offs).
+        var ledger = SinkWorkerLedger()
+        let giveUpAge = DeliveryPolicy.milliseconds(policy.giveUpAge)
         while !Task.isCancelled {
             let row: Outbox.Row?
             do {
@@ -46,42 +48,37 @@ struct SinkWorker: Sendable {
                 guard await wakeups.next() != nil else { return }
                 continue
             }
-            if delivered.contains(row.id) {
-                if remove(row) {
-                    delivered.remove(row.id)
-                } else if !(await pause(until: Self.now() + 100)) {
-                    return
-                }
-                continue
-            }
-            if !resuming && row.nextAttemptAt > Self.now() {
-                guard await pause(until: row.nextAttemptAt) else { return }
-                continue
-            }
-            resuming = false
-            // Every notification gets at least one attempt, however late its worker got to it (a busy machine,
-            // a restart after an outage): giving up on something never tried would be a silent loss.
-            if row.attempts > 0 && Self.now() - row.createdAt >= DeliveryPolicy.milliseconds(policy.giveUpAge) {
-                guard remove(row) else { continue }
+            ledger.forgetRows(before: row.id)
+            switch ledger.step(for: row, now: Self.now(), resuming: resuming, giveUpAge: giveUpAge) {
+            case .remove(let ending):
+                guard await finish(row, ending, &ledger) else { return }
+            case .wait(let until):
+                guard await pause(until: until) else { return }
+            case .giveUp(let attempts):
+                // Every notification gets at least one attempt, however late its worker got to it (a busy machine,
+                // a restart after an outage): giving up on something never tried would be a silent loss.
+                resuming = false
                 counters.record(key) { $0.dropped += 1 }
                 let age = Double(Self.now() - row.createdAt) / 1000
                 report(DeliveryEvent(key: key, groupKey: row.groupKey, kind: .dropped(
-                    reason: "not delivered after \(row.attempts) attempts in \(Int(age)) s (give-up age \(policy.giveUpAge))")))
-                continue
-            }
-            switch await attempt(row) {
-            case .cancelled:
-                return
-            case .delivered(let status):
-                counters.record(key) { $0.sent += 1 }
-                report(DeliveryEvent(key: key, groupKey: row.groupKey, kind: .delivered(status: status)))
-                if !remove(row) { delivered.insert(row.id) }
-            case .reject(let reason):
-                counters.record(key) { $0.failed += 1 }
-                report(DeliveryEvent(key: key, groupKey: row.groupKey, kind: .rejected(reason: reason)))
-                _ = remove(row)
-            case .retry(let reason):
-                retryLater(row, reason: reason)
+                    reason: "not delivered after \(attempts) attempts in \(Int(age)) s (give-up age \(policy.giveUpAge))")))
+                guard await finish(row, .undelivered, &ledger) else { return }
+            case .attempt(let attempts):
+                resuming = false
+                switch await attempt(row) {
+                case .cancelled:
+                    return
+                case .delivered(let status):
+                    counters.record(key) { $0.sent += 1 }
+                    report(DeliveryEvent(key: key, groupKey: row.groupKey, kind: .delivered(status: status)))
+                    guard await finish(row, .delivered, &ledger) else { return }
+                case .reject(let reason):
+                    counters.record(key) { $0.failed += 1 }
+                    report(DeliveryEvent(key: key, groupKey: row.groupKey, kind: .rejected(reason: reason)))
+                    guard await finish(row, .undelivered, &ledger) else { return }
+                case .retry(let reason):
+                    retryLater(row, after: attempts, reason: reason, &ledger)
+                }
             }
         }
     }
@@ -121,31 +118,47 @@ struct SinkWorker: Sendable {
         }
     }
 
-    /// Records the failed attempt and its back-off; the next try never lies past the give-up deadline.
-    private func retryLater(_ row: Outbox.Row, reason: String) {
-        let attempts = row.attempts + 1
+    /// Records the failed attempt and its back-off; the next try never lies past the give-up deadline. When the
+    /// database cannot store the back-off, the ledger keeps it, so the row is not re-sent at once.
+    private func retryLater(_ row: Outbox.Row, after previousAttempts: Int, reason: String, _ ledger: inout SinkWorkerLedger) {
+        let attempts = previousAttempts + 1
         let delay = policy.backoff(afterAttempt: attempts)
         let giveUpAt = row.createdAt + DeliveryPolicy.milliseconds(policy.giveUpAge)
         let next = min(Self.now() + DeliveryPolicy.milliseconds(delay), giveUpAt)
         do {
             try store.access { _, outbox in try outbox.reschedule(id: row.id, attempts: attempts, nextAttemptAt: next) }
+            ledger.stored(row.id)
         } catch {
             report(DeliveryEvent(key: key, groupKey: row.groupKey, kind: .storeFailed(reason: "\(error)")))
+            ledger.rescheduleFailed(row.id, attempts: attempts, nextAttemptAt: next)
         }
         counters.record(key) { $0.retried += 1 }
         report(DeliveryEvent(key: key, groupKey: row.groupKey, kind: .retrying(attempt: attempts, reason: reason, delay: delay)))
     }
 
-    /// Deletes `row`; false (reported) when the database failed.
-    private func remove(_ row: Outbox.Row) -> Bool {
+    /// Deletes a finished row; an undelivered one takes its log entry along (in the same transaction) unless a
+    /// newer notification of the group has replaced it. When the database fails, the ledger remembers the row so
+    /// it is deleted again rather than re-sent, and the worker pauses briefly instead of spinning. False when
+    /// cancelled during that pause.
+    private func finish(_ row: Outbox.Row, _ ending: SinkWorkerLedger.Ending, _ ledger: inout SinkWorkerLedger) async -> Bool {
         do {
-            try store.access { _, outbox in try outbox.delete(id: row.id) }
+            try store.transaction { log, outbox in
+                try outbox.delete(id: row.id)
+                if ending == .undelivered, let notifiedAt = row.logNotifiedAt {
+                    try log.remove(key, groupKey: row.groupKey, ifNotifiedAt: notifiedAt)
+                }
+            }
+            ledger.stored(row.id)
             return true
         } catch {
             report(DeliveryEvent(key: key, groupKey: row.groupKey, kind: .storeFailed(reason: "\(error)")))
-            return false
+            ledger.removeFailed(row.id, ending)
+            return await pause(until: Self.now() + Self.storeRetryPause)
         }
     }
+
+    /// How long to wait before trying a failed delete again (Unix ms).
+    static let storeRetryPause: Int64 = 100
 
     /// Sleeps until `deadline` (Unix ms); false when cancelled.
     private func pause(until deadline: Timestamp) async -> Bool {

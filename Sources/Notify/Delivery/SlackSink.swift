@@ -4,14 +4,17 @@ import HTTP
 public struct SlackSink: NotificationSink {
     /// The integration's config.
     public var config: SlackConfig
-    /// The request timeout.
-    public var timeout: Duration
+    /// The timeout when the config sets none.
+    public var defaultTimeout: Duration
 
     /// Creates the sink.
-    public init(config: SlackConfig, timeout: Duration) {
+    public init(config: SlackConfig, defaultTimeout: Duration) {
         self.config = config
-        self.timeout = timeout
+        self.defaultTimeout = defaultTimeout
     }
+
+    /// The config's `timeout`, else the default.
+    public var timeout: Duration { config.timeout > 0 ? .milliseconds(config.timeout) : defaultTimeout }
 
     public func request(body: [UInt8]) throws(SinkError) -> HTTPClientRequest {
         let url = try SinkError.url(config.apiURL, file: config.apiURLFile, field: "api_url")

@@ -31,11 +31,25 @@ public actor DispatchService {
 
     /// Flushes due groups and hands them to `handler`, then sleeps until the next deadline, until the calling
     /// task is cancelled. Run one loop per service.
-    public func run(handler: @Sendable ([GroupFlush]) async -> Void) async {
+    ///
+    /// When `handler` returns, the flushes count as stored and their resolved alerts leave their groups. When it
+    /// throws, none do: the error goes to `onError` and the next tick flushes them again (the pipeline's dedup
+    /// keeps what was stored before the failure from going out twice).
+    public func run(
+        onError: (@Sendable (any Error) -> Void)? = nil, handler: @Sendable ([GroupFlush]) async throws -> Void
+    ) async {
         while !Task.isCancelled {
             let flushes = dispatcher.flushDue(now: clock.now())
-            // Alerts received while the handler runs are kept; the deadline is recomputed below.
-            if !flushes.isEmpty { await handler(flushes) }
+            // Alerts received while the handler runs are kept; acknowledging removes only resolved alerts that
+            // did not change meanwhile, and the deadline is recomputed below.
+            if !flushes.isEmpty {
+                do {
+                    try await handler(flushes)
+                    dispatcher.acknowledge(flushes)
+                } catch {
+                    onError?(error)
+                }
+            }
             guard !Task.isCancelled else { break }
             let deadline = dispatcher.nextDeadline
             if let deadline, deadline <= clock.now() { continue }

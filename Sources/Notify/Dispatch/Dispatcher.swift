@@ -87,8 +87,13 @@ public struct Dispatcher: Sendable {
         aggregationGroups.values.map(\.nextFlush).min()
     }
 
-    /// Flushes every group due at `now`: statuses as of `now`, inhibited alerts dropped, alerts in notification
-    /// order. Ordered by due time, then receiver and key. Resolved alerts leave their group once flushed.
+    /// Flushes every group due at `now`: statuses as of `now`, inhibited alerts set apart, alerts in notification
+    /// order. Ordered by due time, then receiver and key.
+    ///
+    /// Resolved alerts stay in their group until `acknowledge` is told the flush was stored, as Alertmanager
+    /// deletes them only after a successful flush: if storing fails, the next tick carries them again. Only a
+    /// group whose alerts are all inhibited, which emits no flush, drops its resolved alerts here (there is
+    /// nothing to store, so nothing to lose; a long-firing inhibitor would otherwise keep them forever).
     public mutating func flushDue(now: Timestamp) -> [GroupFlush] {
         let due = aggregationGroups.filter { $0.value.nextFlush <= now }
             .sorted { a, b in a.value.nextFlush != b.value.nextFlush ? a.value.nextFlush < b.value.nextFlush : a.key < b.key }
@@ -105,17 +110,18 @@ public struct Dispatcher: Sendable {
                 alert.status = Dispatcher.status(alert, at: now)
                 members.append(alert)
             }
-            let notified = members.filter { !config.isInhibited($0.labels, by: firing) }
-                .sorted(by: NotifyAlert.notificationOrder)
+            let (inhibited, notified) = members.sorted(by: NotifyAlert.notificationOrder)
+                .reduce(into: ([NotifyAlert](), [NotifyAlert]())) { parts, alert in
+                    if config.isInhibited(alert.labels, by: firing) { parts.0.append(alert) } else { parts.1.append(alert) }
+                }
             if !notified.isEmpty {
                 flushes.append(GroupFlush(receiver: id.receiver, key: id.key, alerts: notified,
-                                          repeatInterval: group.route.repeatInterval, at: now))
-            }
-            // The flush is synchronous, so nothing can have changed a resolved alert since: it is done with.
-            // Inhibited resolved alerts go too, or a long-firing inhibitor would keep them forever.
-            for alert in members where alert.status == .resolved {
-                group.members.remove(alert.labels)
-                removedAny = true
+                                          repeatInterval: group.route.repeatInterval, at: now, inhibited: inhibited))
+            } else {
+                for alert in inhibited where alert.status == .resolved {
+                    group.members.remove(alert.labels)
+                    removedAny = true
+                }
             }
             group.hasFlushed = true
             group.nextFlush = Dispatcher.nextTick(after: group.nextFlush, every: group.route.groupInterval, now: now)
@@ -123,6 +129,27 @@ public struct Dispatcher: Sendable {
         }
         if removedAny { forgetUngroupedAlerts() }
         return flushes
+    }
+
+    /// Records that `flushes` were stored: removes from each flushed group the resolved alerts the flush carried
+    /// (notified or inhibited) that are unchanged since (same start and end, so still resolved), deletes groups
+    /// left empty and forgets alerts no group holds. An alert that fired again meanwhile stays.
+    public mutating func acknowledge(_ flushes: [GroupFlush]) {
+        var removedAny = false
+        for flush in flushes {
+            let id = GroupID(receiver: flush.receiver, key: flush.key)
+            guard var group = aggregationGroups[id] else { continue }
+            for flushed in flush.alerts + flush.inhibited where flushed.status == .resolved {
+                guard group.members.contains(flushed.labels), let current = alerts[flushed.labels],
+                      current.startsAt == flushed.startsAt, current.endsAt == flushed.endsAt,
+                      Dispatcher.status(current, at: flush.at) == .resolved
+                else { continue }
+                group.members.remove(flushed.labels)
+                removedAny = true
+            }
+            aggregationGroups[id] = group.members.isEmpty ? nil : group
+        }
+        if removedAny { forgetUngroupedAlerts() }
     }
 
     /// Every group, ordered by receiver then key.

@@ -14,13 +14,20 @@ public struct GroupFlush: Sendable, Equatable {
     public var repeatInterval: Int64
     /// When the flush happened, Unix milliseconds.
     public var at: Timestamp
+    /// The group's alerts muted by inhibition, with status as of `at`: not notified, but acknowledging the flush
+    /// (`Dispatcher.acknowledge`) removes the resolved ones from the group like the notified ones.
+    public var inhibited: [NotifyAlert]
 
     /// Creates a flush.
-    public init(receiver: String, key: AlertGroupKey, alerts: [NotifyAlert], repeatInterval: Int64, at: Timestamp) {
+    public init(
+        receiver: String, key: AlertGroupKey, alerts: [NotifyAlert], repeatInterval: Int64, at: Timestamp,
+        inhibited: [NotifyAlert] = []
+    ) {
         self.receiver = receiver
         self.key = key
         self.alerts = alerts
         self.repeatInterval = repeatInterval
         self.at = at
+        self.inhibited = inhibited
     }
 }

@@ -113,7 +113,7 @@ public actor AlertmanagerForwarder {
 
     /// Creates a forwarder for every host of `targets`; `log` receives one line per failed batch.
     public init(
-        targets: [AlertmanagerTarget], client: any HTTPClient = URLSessionHTTPClient(), options: Options = Options(),
+        targets: [AlertmanagerTarget], client: any HTTPClient = DefaultHTTPClient(), options: Options = Options(),
         log: @escaping @Sendable (String) -> Void = AlertmanagerForwarder.standardErrorLog
     ) {
         destinations = targets.flatMap { target in
