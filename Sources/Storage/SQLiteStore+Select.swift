@@ -7,10 +7,7 @@ extension SQLiteStore {
     /// Series matching every matcher, with their samples in `[mint, maxt]`, in label order.
     public func select(_ matchers: [LabelMatcher], mint: Timestamp, maxt: Timestamp) throws -> [SeriesSamples] {
         let ids = try wrap { try readers.withReader { db in try candidates(db, matchers) } }
-        var selected: [(id: Int64, labels: Labels)] = index.withLock { idx in
-            ids.compactMap { id in idx.labels[id].map { (id, $0) } }
-        }
-        selected.sort { $0.labels.pairs.lexicographicallyPrecedes($1.labels.pairs) }
+        let selected = index.withLock { idx in idx.sortedByLabels(ids) }
         let span = maxChunkSpan.load(ordering: .relaxed)
         let n = selected.count
         var out = [SeriesSamples?](repeating: nil, count: n)
