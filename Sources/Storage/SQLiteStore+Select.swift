@@ -23,15 +23,20 @@ extension SQLiteStore {
                         // One snapshot for all of this worker's series, and decode buffers reused across them.
                         try db.transaction(.deferred) { db in
                             var scratch = DecodeScratch()
-                            var i = k
-                            while i < n {
-                                let id = selected[i].id
-                                let (ts, vs) = try self.samples(db, id, mint: mint, maxt: maxt, span: span,
-                                                                head: withHead.contains(id), scratch: &scratch)
-                                if !ts.isEmpty {
-                                    out[i] = SeriesSamples(labels: selected[i].labels, timestamps: ts[...], values: vs[...])
+                            // This worker's series (every `threads`-th), fetched a batch at a time.
+                            let mine = Array(stride(from: k, to: n, by: threads))
+                            var start = 0
+                            while start < mine.count {
+                                let batch = mine[start..<min(start + Self.selectBatch, mine.count)]
+                                let ids = batch.map { selected[$0].id }
+                                try self.fetch(db, ids, mint: mint, maxt: maxt, span: span, withHead: withHead, into: &scratch)
+                                for (slot, i) in batch.enumerated() {
+                                    let (ts, vs) = try self.assemble(slot, id: ids[slot], mint: mint, maxt: maxt, scratch: &scratch)
+                                    if !ts.isEmpty {
+                                        out[i] = SeriesSamples(labels: selected[i].labels, timestamps: ts[...], values: vs[...])
+                                    }
                                 }
-                                i += threads
+                                start += Self.selectBatch
                             }
                         }
                     } }
@@ -85,54 +90,81 @@ extension SQLiteStore {
             }
     }
 
-    /// One series' samples in `[mint, maxt]` from its chunks and (when `head`) head rows. Where chunks overlap,
-    /// the samples are merged by time and, on equal times, the newest write wins (head rows are newest).
-    ///
-    /// Two phases so that samples are decoded straight into arrays of the right size: the overlapping chunks'
-    /// blobs are first copied (compressed, so a few bytes a sample) into `scratch`, then decoded in place.
-    func samples(_ db: Database, _ id: Int64, mint: Timestamp, maxt: Timestamp, span: Int64, head: Bool = true,
-                 scratch: inout DecodeScratch) throws -> (timestamps: [Int64], values: [Double]) {
-        scratch.blobs.removeAll(keepingCapacity: true)
-        scratch.chunks.removeAll(keepingCapacity: true)
-        scratch.headT.removeAll(keepingCapacity: true)
-        scratch.headV.removeAll(keepingCapacity: true)
-        var total = 0
-        var largest = 0
+    /// Series whose chunks one statement reads (bound as an `IN` list, padded with an id that never exists).
+    static let selectBatch = 64
+
+    static let chunkBatchSQL = """
+        SELECT series_id, min_t, seq, crc, count, data FROM chunks
+        WHERE series_id IN (\(Array(repeating: "?", count: selectBatch).joined(separator: ","))) AND min_t >= ? AND min_t <= ? AND max_t >= ?
+        """
+    static let headBatchSQL = """
+        SELECT series_id, t, v FROM head
+        WHERE series_id IN (\(Array(repeating: "?", count: selectBatch).joined(separator: ","))) AND t >= ? AND t <= ?
+        """
+
+    /// Copies the chunks overlapping `[mint, maxt]` of up to `selectBatch` series (compressed, so a few bytes a
+    /// sample), and their head rows when they may have any, into `scratch`, slot by slot. One statement per batch
+    /// rather than per series: the per-statement cost was most of an instant query's selection.
+    func fetch(_ db: Database, _ ids: [Int64], mint: Timestamp, maxt: Timestamp, span: Int64, withHead: Set<Int64>,
+               into scratch: inout DecodeScratch) throws {
+        scratch.reset(slots: ids.count)
+        var slot: [Int64: Int] = [:]
+        slot.reserveCapacity(ids.count)
+        for (k, id) in ids.enumerated() { slot[id] = k }
+        var bound = ids.map(SQLValue.integer)
+        bound += repeatElement(.integer(-1), count: Self.selectBatch - ids.count)
         let lowest = mint &- span
-        try db.cachedStatement("""
-            SELECT min_t, seq, crc, count, data FROM chunks
-            WHERE series_id = ? AND min_t >= ? AND min_t <= ? AND max_t >= ? ORDER BY min_t
-            """).rows(binding: [.integer(id), .integer(lowest < mint ? lowest : Int64.min), .integer(maxt), .integer(mint)]) { row in
-            let count = Int(row.int64(at: 3))
-            let minT = row.int64(at: 0)
-            let crc = row.int64(at: 2)
-            let offset = scratch.blobs.count
-            try row.withBlob(at: 4) { blob in
-                try ChunkChecksum.verify(blob, crc, path: path, series: id, minT: minT)
-                // The stored count bounds the decode: a blob claiming more samples is damaged.
-                let claimed = try ChunkDecoder.count(blob)
-                guard claimed == count else {
-                    throw StorageError.corrupt(path: path, detail: "chunk of series \(id) at \(minT) holds \(claimed) samples, its row says \(count)")
+        try db.cachedStatement(Self.chunkBatchSQL)
+            .rows(binding: bound + [.integer(lowest < mint ? lowest : Int64.min), .integer(maxt), .integer(mint)]) { row in
+                let id = row.int64(at: 0)
+                guard let k = slot[id] else { return }
+                let minT = row.int64(at: 1)
+                let count = Int(row.int64(at: 4))
+                let crc = row.int64(at: 3)
+                let offset = scratch.blobs.count
+                try row.withBlob(at: 5) { blob in
+                    try ChunkChecksum.verify(blob, crc, path: path, series: id, minT: minT)
+                    // The stored count bounds the decode: a blob claiming more samples is damaged.
+                    let claimed = try ChunkDecoder.count(blob)
+                    guard claimed == count else {
+                        throw StorageError.corrupt(path: path, detail: "chunk of series \(id) at \(minT) holds \(claimed) samples, its row says \(count)")
+                    }
+                    scratch.blobs.append(contentsOf: blob)
                 }
-                scratch.blobs.append(contentsOf: blob)
+                scratch.chunks[k].append(StoredChunk(minT: minT, seq: row.int64(at: 2), count: count,
+                                                     bytes: offset..<scratch.blobs.count))
             }
-            scratch.chunks.append(StoredChunk(minT: minT, seq: row.int64(at: 1), count: count,
-                                              bytes: offset..<scratch.blobs.count))
-            total += count
-            largest = max(largest, count)
+        if ids.contains(where: withHead.contains) {
+            try db.cachedStatement(Self.headBatchSQL).rows(binding: bound + [.integer(mint), .integer(maxt)]) { row in
+                guard let k = slot[row.int64(at: 0)] else { return }
+                scratch.head[k].append((row.int64(at: 1), Double(bitPattern: UInt64(bitPattern: row.int64(at: 2)))))
+            }
         }
-        if head {
-            try db.cachedStatement("SELECT t, v FROM head WHERE series_id = ? AND t >= ? AND t <= ? ORDER BY t")
-                .rows(binding: [.integer(id), .integer(mint), .integer(maxt)]) { row in
-                    scratch.headT.append(row.int64(at: 0))
-                    scratch.headV.append(Double(bitPattern: UInt64(bitPattern: row.int64(at: 1))))
-                }
-        }
-        if total == 0 && scratch.headT.isEmpty { return ([], []) }
         // Readable bytes after the last blob, so unpacking loops may load whole words up to every blob's end.
         scratch.blobs.append(contentsOf: repeatElement(0, count: 8))
+    }
+
+    /// One fetched series' samples in `[mint, maxt]`, decoded straight into arrays of the right size. Where chunks
+    /// overlap, the samples are merged by time and, on equal times, the newest write wins (head rows are newest).
+    func assemble(_ k: Int, id: Int64, mint: Timestamp, maxt: Timestamp,
+                  scratch: inout DecodeScratch) throws -> (timestamps: [Int64], values: [Double]) {
+        // The statement does not promise an order: chunks by start time, head rows by time.
+        if zip(scratch.chunks[k], scratch.chunks[k].dropFirst()).contains(where: { $0.minT > $1.minT }) {
+            scratch.chunks[k].sort { $0.minT < $1.minT }
+        }
+        if zip(scratch.head[k], scratch.head[k].dropFirst()).contains(where: { $0.t > $1.t }) {
+            scratch.head[k].sort { $0.t < $1.t }
+        }
+        let chunks = scratch.chunks[k]
+        let head = scratch.head[k]
+        var total = head.count
+        var largest = 0
+        for c in chunks {
+            total += c.count
+            largest = max(largest, c.count)
+        }
+        if total == 0 { return ([], []) }
         if scratch.mantissas.count < largest { scratch.mantissas = [Int64](repeating: 0, count: largest) }
-        total += scratch.headT.count
         var overlap = false
         var timestamps: [Int64] = []
         let values = try [Double](unsafeUninitializedCapacity: total) { vs, vCount in
@@ -140,7 +172,7 @@ extension SQLiteStore {
                 try scratch.blobs.withUnsafeBytes { blobs in
                     try scratch.mantissas.withUnsafeMutableBufferPointer { mantissas in
                         var written = 0
-                        for chunk in scratch.chunks {
+                        for chunk in chunks {
                             let blob = UnsafeRawBufferPointer(rebasing: blobs[chunk.bytes])
                             let kept: Int
                             do throws(ChunkError) {
@@ -154,10 +186,10 @@ extension SQLiteStore {
                             if kept > 0 && written > 0 && ts[written] <= ts[written - 1] { overlap = true }
                             written += kept
                         }
-                        for j in scratch.headT.indices {
-                            if written > 0 && scratch.headT[j] <= ts[written - 1] { overlap = true }
-                            ts[written] = scratch.headT[j]
-                            vs[written] = scratch.headV[j]
+                        for (t, v) in head {
+                            if written > 0 && t <= ts[written - 1] { overlap = true }
+                            ts[written] = t
+                            vs[written] = v
                             written += 1
                         }
                         tCount = written
@@ -170,7 +202,7 @@ extension SQLiteStore {
             // Rare (imports of older data over newer): redo the decode per chunk to learn each sample's write order.
             var seqs: [Int64] = []
             seqs.reserveCapacity(timestamps.count)
-            for chunk in scratch.chunks {
+            for chunk in chunks {
                 let kept = try scratch.blobs.withUnsafeBytes { blobs in
                     try Self.keptCount(UnsafeRawBufferPointer(rebasing: blobs[chunk.bytes]), mint: mint, maxt: maxt,
                                        base: chunk.minT, mantissas: &scratch.mantissas, path: path, id: id)
@@ -231,14 +263,25 @@ extension SQLiteStore {
     }
 }
 
-/// Buffers a reader reuses from series to series.
+/// Buffers a reader reuses from batch to batch.
 struct DecodeScratch {
-    /// The current series' chunk blobs, back to back.
+    /// The current batch's chunk blobs, back to back.
     var blobs: [UInt8] = []
-    var chunks: [StoredChunk] = []
-    var headT: [Int64] = []
-    var headV: [Double] = []
+    /// Per series slot of the batch: its chunks and head rows.
+    var chunks: [[StoredChunk]] = []
+    var head: [[(t: Int64, v: Double)]] = []
     var mantissas: [Int64] = []
+
+    /// Empties the buffers for a batch of `slots` series, keeping their capacity.
+    mutating func reset(slots: Int) {
+        blobs.removeAll(keepingCapacity: true)
+        while chunks.count < slots { chunks.append([]) }
+        while head.count < slots { head.append([]) }
+        for k in 0..<slots {
+            chunks[k].removeAll(keepingCapacity: true)
+            head[k].removeAll(keepingCapacity: true)
+        }
+    }
 }
 
 /// A chunk row copied out of SQLite: where its blob sits in `DecodeScratch.blobs`.
