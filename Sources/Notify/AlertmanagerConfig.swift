@@ -13,6 +13,9 @@ public struct AlertmanagerConfig: Sendable {
     public var receivers: [Receiver]
     /// External Alertmanagers to forward alerts to (`alerting.alertmanagers` in Vigil's own config).
     public var alertmanagers: [AlertmanagerTarget]
+    /// The `define`s of the `templates:` files, in pattern order and sorted file order within a pattern; every
+    /// field is rendered with them after Vigil's defaults, so they can override those. Empty without templates.
+    public var templateText: String = ""
 
     static let allowedKeys: Set<String> = [
         "global", "route", "inhibit_rules", "receivers", "templates", "time_intervals", "mute_time_intervals",
@@ -56,6 +59,7 @@ public struct AlertmanagerConfig: Sendable {
             throw m.error("undefined receiver \"\(r.receiver)\" used in route", at: r.mark)
         }
         alertmanagers = try AlertmanagerTarget.list(m)
+        templateText = try Self.loadTemplates(m)
         inhibitRules = []
         for node in try m.sequence("inhibit_rules") ?? [] {
             inhibitRules.append(try InhibitRule(try YAMLMapping(node, file: m.file, unknownKeys: m.unknownKeys)))

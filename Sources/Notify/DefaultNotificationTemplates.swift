@@ -78,28 +78,34 @@ public enum DefaultNotificationTemplates {
         return set
     }
 
-    /// Renders `source` (a config field such as a Slack `title`) with every default template available.
-    /// Definitions in `source` replace the defaults of the same name; error positions refer to `source`.
-    public static func render(_ source: String, name: String, data: TemplateValue,
-                              functions: FunctionSet) throws(TemplateError) -> String {
+    /// Renders `source` (a config field such as a Slack `title`) with every default template available, then
+    /// `userTemplates` (`AlertmanagerConfig.templateText`). Later definitions replace earlier ones of the same name
+    /// (user templates the defaults, `source` both); error positions in `source` refer to `source`.
+    public static func render(_ source: String, name: String, data: TemplateValue, functions: FunctionSet,
+                              userTemplates: String = "") throws(TemplateError) -> String {
+        let prefix = userTemplates.isEmpty ? text : text + userTemplates
         do {
-            let template = try Template.parse(name: name, text: text + source, functions: functions)
+            let template = try Template.parse(name: name, text: prefix + source, functions: functions)
             return try template.execute(data: data)
         } catch {
-            throw relocated(error)
+            throw relocated(error, prefixEnd: userTemplates.isEmpty ? defaultsEnd : end(of: prefix))
         }
     }
 
-    /// Newlines in `text`, and the UTF-8 length of its last line: where `source` starts in the combined text.
-    private static let prefixEnd: (newlines: Int, lastLineBytes: Int) = {
-        let bytes = Array(text.utf8)
+    /// Where a source appended to the defaults alone starts.
+    private static let defaultsEnd = end(of: text)
+
+    /// Newlines in `prefix`, and the UTF-8 length of its last line: where a source appended to it starts.
+    private static func end(of prefix: String) -> (newlines: Int, lastLineBytes: Int) {
+        let bytes = Array(prefix.utf8)
         let newlines = bytes.filter { $0 == 0x0A }.count
         let lastLine = bytes.count - ((bytes.lastIndex(of: 0x0A)).map { $0 + 1 } ?? 0)
         return (newlines, lastLine)
-    }()
+    }
 
-    /// Moves an error positioned after the defaults back to its line and column in the caller's source.
-    private static func relocated(_ error: TemplateError) -> TemplateError {
+    /// Moves an error positioned after the prefix back to its line and column in the caller's source.
+    private static func relocated(_ error: TemplateError,
+                                  prefixEnd: (newlines: Int, lastLineBytes: Int)) -> TemplateError {
         var e = error
         let (newlines, lastLineBytes) = prefixEnd
         if e.line == newlines + 1 && e.column > lastLineBytes {

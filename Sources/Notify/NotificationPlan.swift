@@ -98,7 +98,9 @@ public struct NotificationPlan: Sendable {
         self.groups = groups
         self.inhibited = inhibited
         entries = groups.flatMap { group in
-            config.receiver(named: group.receiver).map { NotificationPlan.entries(group, $0, externalURL, now: now) } ?? []
+            config.receiver(named: group.receiver).map {
+                NotificationPlan.entries(group, $0, externalURL, templates: config.templateText, now: now)
+            } ?? []
         }
     }
 
@@ -110,8 +112,9 @@ public struct NotificationPlan: Sendable {
     }
 
     /// Every notification `group` produces through `receiver`'s integrations; templates see `now` as the
-    /// current time (for `since`). A failing template falls back to the default and is listed in `renderErrors`.
-    public static func entries(_ group: Group, _ receiver: Receiver, _ externalURL: String,
+    /// current time (for `since`) and `templates` (the config's `templateText`) after the defaults. A failing
+    /// template falls back to the default and is listed in `renderErrors`.
+    public static func entries(_ group: Group, _ receiver: Receiver, _ externalURL: String, templates: String = "",
                                now: Timestamp = NotificationPlan.currentTime()) -> [Entry] {
         let functions = DefaultNotificationTemplates.functions(now: now)
         var out: [Entry] = []
@@ -124,7 +127,8 @@ public struct NotificationPlan: Sendable {
         for (i, c) in receiver.slackConfigs.enumerated() {
             guard let alerts = deliverable(group.alerts, sendResolved: c.sendResolved) else { continue }
             var fields = FieldRenderer(group: group, alerts: alerts, receiver: receiver.name, externalURL: externalURL,
-                                       functions: functions, integration: "slack_configs", index: i)
+                                       functions: functions, templates: templates, integration: "slack_configs",
+                                       index: i)
             let payload = slackMessage(c, &fields)
             out.append(Entry(receiver: receiver.name, integration: "slack", index: i, groupKey: group.key,
                              payload: payload, renderErrors: fields.errors))
@@ -132,7 +136,8 @@ public struct NotificationPlan: Sendable {
         for (i, c) in receiver.pagerdutyConfigs.enumerated() {
             guard let alerts = deliverable(group.alerts, sendResolved: c.sendResolved) else { continue }
             var fields = FieldRenderer(group: group, alerts: alerts, receiver: receiver.name, externalURL: externalURL,
-                                       functions: functions, integration: "pagerduty_configs", index: i)
+                                       functions: functions, templates: templates, integration: "pagerduty_configs",
+                                       index: i)
             let payload = pagerDutyEvent(c, &fields)
             out.append(Entry(receiver: receiver.name, integration: "pagerduty", index: i, groupKey: group.key,
                              payload: payload, renderErrors: fields.errors))
@@ -223,18 +228,21 @@ extension NotificationPlan {
         let integration: String
         let index: Int
         let functions: FunctionSet
+        /// The config's user template definitions, available to every field.
+        let templates: String
         let data: TemplateValue
         /// Failures so far, in field order.
         var errors: [RenderError] = []
 
         init(group: Group, alerts: [NotifyAlert], receiver: String, externalURL: String, functions: FunctionSet,
-             integration: String, index: Int) {
+             templates: String = "", integration: String, index: Int) {
             self.group = group
             self.alerts = alerts
             self.receiver = receiver
             self.integration = integration
             self.index = index
             self.functions = functions
+            self.templates = templates
             data = NotificationTemplateData(receiver: receiver, groupKey: group.key, alerts: alerts,
                                             externalURL: externalURL).value
         }
@@ -245,13 +253,15 @@ extension NotificationPlan {
                              dot: TemplateValue? = nil) -> String? {
             let dot = dot ?? data
             do {
-                return try DefaultNotificationTemplates.render(source, name: field, data: dot, functions: functions)
+                return try DefaultNotificationTemplates.render(source, name: field, data: dot, functions: functions,
+                                                               userTemplates: templates)
             } catch {
                 errors.append(RenderError(receiver: receiver, integration: integration, index: index, field: field,
                                           error: error))
             }
             guard let fallback else { return nil }
-            return try? DefaultNotificationTemplates.render(fallback, name: field, data: dot, functions: functions)
+            return try? DefaultNotificationTemplates.render(fallback, name: field, data: dot, functions: functions,
+                                                            userTemplates: templates)
         }
 
         /// `[FIRING:2] alertname service`: the last resort when even the default template fails.

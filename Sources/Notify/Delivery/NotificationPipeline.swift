@@ -43,7 +43,8 @@ public struct NotificationPipeline: Sendable {
             throw UnknownReceiverError(receiver: flush.receiver)
         }
         let group = NotificationPlan.Group(receiver: flush.receiver, key: flush.key, alerts: flush.alerts)
-        let rendered = NotificationPlan.entries(group, receiver, externalURL, now: flush.at)
+        let rendered = NotificationPlan.entries(group, receiver, externalURL, templates: config.templateText,
+                                                 now: flush.at)
         var firing: Set<String> = []
         var resolved: Set<String> = []
         for alert in flush.alerts {
