@@ -21,6 +21,35 @@ enum QueryTiming {
         }
         return TimedQuery(result: result, ms: times.sorted()[times.count / 2])
     }
+
+    /// Times two ways of running the same query in alternation (a, b, a, b, ...) after one warm-up each, so
+    /// that a noisy neighbour slows both alike; returns each one's median and the median of the per-pair
+    /// time ratios a/b, a steadier figure than the ratio of two medians taken minutes apart.
+    static func paired(
+        runs: Int, _ a: () throws -> QueryResult, _ b: () throws -> QueryResult
+    ) throws -> (a: TimedQuery, b: TimedQuery, ratio: Double) {
+        var resultA = try a()
+        var resultB = try b()
+        var timesA: [Double] = []
+        var timesB: [Double] = []
+        var ratios: [Double] = []
+        func time(_ run: () throws -> QueryResult) throws -> (QueryResult, Double) {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            let r = try run()
+            return (r, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
+        }
+        for _ in 0..<runs {
+            let (ra, ta) = try time(a)
+            let (rb, tb) = try time(b)
+            (resultA, resultB) = (ra, rb)
+            timesA.append(ta)
+            timesB.append(tb)
+            ratios.append(ta / tb)
+        }
+        func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] }
+        return (TimedQuery(result: resultA, ms: median(timesA)), TimedQuery(result: resultB, ms: median(timesB)),
+                median(ratios))
+    }
 }
 
 /// Runs a query's selectors alone against a store, the way the engine asks for them (range selectors over
