@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import SQLite
 import Synchronization
 import TimeSeries
@@ -165,39 +166,62 @@ extension SQLiteStore {
         }
         if total == 0 { return ([], []) }
         if scratch.mantissas.count < largest { scratch.mantissas = [Int64](repeating: 0, count: largest) }
+        if scratch.chunkTimes.count < largest { scratch.chunkTimes = [Int64](repeating: 0, count: largest) }
         var overlap = false
-        var timestamps: [Int64] = []
+        // Series scraped from one target share every timestamp, so a series whose timestamps equal the previous
+        // series' shares that array: each chunk's timestamps are decoded into a small buffer and compared, and a
+        // new array is only made at the first difference.
+        let previous = scratch.previousTimestamps
+        var own: [Int64]?
+        var last = Int64.min
+        var written = 0
+        func take(_ times: UnsafeBufferPointer<Int64>) {
+            guard let first = times.first else { return }
+            if written > 0 && first <= last { overlap = true }
+            if own == nil {
+                let matches = written + times.count <= previous.count && previous.withUnsafeBufferPointer { p in
+                    memcmp(p.baseAddress! + written, times.baseAddress!, times.count * 8) == 0
+                }
+                if !matches {
+                    var fresh = [Int64]()
+                    fresh.reserveCapacity(total)
+                    fresh += previous[0..<written]
+                    own = fresh
+                }
+            }
+            own?.append(contentsOf: times)
+            last = times[times.count - 1]
+            written += times.count
+        }
         let values = try [Double](unsafeUninitializedCapacity: total) { vs, vCount in
-            timestamps = try [Int64](unsafeUninitializedCapacity: total) { ts, tCount in
-                try scratch.blobs.withUnsafeBytes { blobs in
-                    try scratch.mantissas.withUnsafeMutableBufferPointer { mantissas in
-                        var written = 0
+            try scratch.blobs.withUnsafeBytes { blobs in
+                try scratch.mantissas.withUnsafeMutableBufferPointer { mantissas in
+                    try scratch.chunkTimes.withUnsafeMutableBufferPointer { times in
                         for chunk in chunks {
                             let blob = UnsafeRawBufferPointer(rebasing: blobs[chunk.bytes])
                             let kept: Int
                             do throws(ChunkError) {
                                 kept = try ChunkDecoder.decode(blob, from: mint, through: maxt, timestampBase: chunk.minT,
-                                                               into: ts.baseAddress! + written, vs.baseAddress! + written,
+                                                               into: times.baseAddress!, vs.baseAddress! + written,
                                                                mantissas: mantissas.baseAddress!,
                                                                slack: blobs.count - chunk.bytes.upperBound)
                             } catch {
                                 throw StorageError.corrupt(path: path, detail: "chunk of series \(id) at \(chunk.minT): \(error)")
                             }
-                            if kept > 0 && written > 0 && ts[written] <= ts[written - 1] { overlap = true }
-                            written += kept
+                            take(UnsafeBufferPointer(rebasing: times[0..<kept]))
                         }
-                        for (t, v) in head {
-                            if written > 0 && t <= ts[written - 1] { overlap = true }
-                            ts[written] = t
-                            vs[written] = v
-                            written += 1
-                        }
-                        tCount = written
                     }
                 }
             }
-            vCount = timestamps.count
+            for (t, v) in head {
+                vs[written] = v
+                withUnsafePointer(to: t) { take(UnsafeBufferPointer(start: $0, count: 1)) }
+            }
+            vCount = written
         }
+        if own == nil && written < previous.count { own = Array(previous[0..<written]) }
+        let timestamps = own ?? previous
+        scratch.previousTimestamps = timestamps
         if overlap {
             // Rare (imports of older data over newer): redo the decode per chunk to learn each sample's write order.
             var seqs: [Int64] = []
@@ -271,6 +295,10 @@ struct DecodeScratch {
     var chunks: [[StoredChunk]] = []
     var head: [[(t: Int64, v: Double)]] = []
     var mantissas: [Int64] = []
+    /// One chunk's decoded timestamps, before they join (or are found equal to) a series' array.
+    var chunkTimes: [Int64] = []
+    /// The last assembled series' timestamps, which the next series shares when its own are the same.
+    var previousTimestamps: [Int64] = []
 
     /// Empties the buffers for a batch of `slots` series, keeping their capacity.
     mutating func reset(slots: Int) {
