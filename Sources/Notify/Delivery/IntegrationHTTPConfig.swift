@@ -7,26 +7,8 @@ import YAML
 /// needs no reload. Only authentication is supported; TLS and proxy settings are rejected rather than ignored,
 /// because silently skipping them would send alerts somewhere other than intended.
 public struct IntegrationHTTPConfig: Sendable {
-    /// A credential given inline or as a file; its description never shows an inline value.
-    public enum Secret: Sendable, Equatable, CustomStringConvertible {
-        case inline(String)
-        case file(String)
-
-        /// The value, from the file (whitespace-trimmed) when it is one; `field` names the option in errors.
-        func read(field: String) throws(SinkError) -> String {
-            switch self {
-            case .inline(let value): value
-            case .file(let path): try SinkError.readFile(path, field: field)
-            }
-        }
-
-        public var description: String {
-            switch self {
-            case .inline: "<secret>"
-            case .file(let path): "file \(path)"
-            }
-        }
-    }
+    /// A credential given inline or as a file.
+    public typealias Secret = CredentialSecret
 
     /// How requests authenticate.
     public enum Authentication: Sendable, Equatable {
@@ -136,7 +118,17 @@ public struct IntegrationHTTPConfig: Sendable {
         case .basic(let username, let password):
             let user = try username.read(field: "basic_auth username")
             let pass = try password?.read(field: "basic_auth password") ?? ""
-            return "Basic " + Data((user + ":" + pass).utf8).base64EncodedString()
+            return CredentialSecret.basicHeader(username: user, password: pass)
+        }
+    }
+}
+
+extension CredentialSecret {
+    /// The value, from the file (whitespace-trimmed, not empty) when it is one; `field` names the option in errors.
+    func read(field: String) throws(SinkError) -> String {
+        switch self {
+        case .inline(let value): value
+        case .file(let path): try SinkError.readFile(path, field: field)
         }
     }
 }

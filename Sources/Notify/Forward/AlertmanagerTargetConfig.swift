@@ -9,33 +9,8 @@ public struct AlertmanagerTarget: Sendable, Hashable {
         case http, https
     }
 
-    /// A secret value written inline or read from a file at each request, as Prometheus re-reads `*_file`.
-    public enum Secret: Sendable, Hashable, CustomStringConvertible {
-        /// The value itself (never printed).
-        case inline(String)
-        /// A file holding the value; surrounding whitespace is trimmed.
-        case file(String)
-
-        /// The value; a file that cannot be read gives an error naming only the file.
-        public func value() throws(AlertmanagerForwardError) -> String {
-            switch self {
-            case .inline(let text): return text
-            case .file(let path):
-                guard let data = FileManager.default.contents(atPath: path) else {
-                    throw AlertmanagerForwardError.unreadableSecretFile(path)
-                }
-                return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            }
-        }
-
-        /// `<secret>` or the file path: safe to log.
-        public var description: String {
-            switch self {
-            case .inline: "<secret>"
-            case .file(let path): "file \(path)"
-            }
-        }
-    }
+    /// A credential given inline or as a file.
+    public typealias Secret = CredentialSecret
 
     /// How requests authenticate.
     public enum Authorization: Sendable, Hashable {
@@ -48,8 +23,7 @@ public struct AlertmanagerTarget: Sendable, Hashable {
         public func headerValue() throws(AlertmanagerForwardError) -> String {
             switch self {
             case let .basic(username, password):
-                let pair = try username.value() + ":" + password.value()
-                return "Basic " + Data(pair.utf8).base64EncodedString()
+                return CredentialSecret.basicHeader(username: try username.value(), password: try password.value())
             case let .credentials(type, credentials):
                 return type + " " + (try credentials.value())
             }
@@ -223,5 +197,19 @@ extension AlertmanagerTarget {
             throw m.error("one of credentials and credentials_file must be configured", at: m.mark)
         }
         return .credentials(type: type, credentials: credentials)
+    }
+}
+
+extension CredentialSecret {
+    /// The value for a forwarded request; a file that cannot be read gives an error naming only the file.
+    public func value() throws(AlertmanagerForwardError) -> String {
+        switch self {
+        case .inline(let text): return text
+        case .file(let path):
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw AlertmanagerForwardError.unreadableSecretFile(path)
+            }
+            return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
     }
 }

@@ -100,8 +100,4 @@ struct BitReader {
         return v
     }
 
-    @inline(__always)
-    mutating func readBit() -> Bool {
-        read(bits: 1) != 0
-    }
 }

@@ -31,11 +31,6 @@ struct BitWriter {
         }
     }
 
-    @inline(__always)
-    mutating func writeBit(_ bit: Bool) {
-        write(bit ? 1 : 0, bits: 1)
-    }
-
     /// Pads with zero bits to a whole byte and returns the bytes.
     mutating func finish() -> [UInt8] {
         while fill >= 8 {
