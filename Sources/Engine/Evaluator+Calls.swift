@@ -150,6 +150,9 @@ extension Evaluator {
         let name = c.function.name
         guard let matrixIndex = c.function.argTypes.firstIndex(of: .matrix) else { throw .evaluation("no range argument") }
         let arg = unwrapParens(c.args[matrixIndex])
+        if case .matrixSelector(let ms) = arg, name != "absent_over_time" {
+            return try evalStreamedRangeCall(c, ms, matrixIndex: matrixIndex, g)
+        }
         let loaded: LoadedRange
         let range: Int64
         switch arg {
@@ -162,15 +165,7 @@ extension Evaluator {
         default:
             throw .evaluation("expected a range vector in call to \(name)")
         }
-        var param = [Double](repeating: 0, count: g.count)
-        if name == "quantile_over_time" {
-            param = try scalarArg(c.args[0], g)
-            for q in param where q.isNaN || q < 0 || q > 1 {
-                annotate(.warning, "quantile value should be between 0 and 1, got \(GoFloat.formatG(q))", c.args[0].position)
-            }
-        } else if name == "predict_linear" {
-            param = try scalarArg(c.args[1], g)
-        }
+        let param = try rangeParam(c, g)
         if name == "absent_over_time" {
             var out = StepSeries(metric: absentLabels(c.args[0]), count: g.count)
             for i in 0..<g.count {
@@ -185,15 +180,56 @@ extension Evaluator {
             return .vector(out.isEmpty ? [] : [out])
         }
         guard let kernel = RangeEvaluator.Kernel(name) else { throw .unsupported("function \"\(name)\" is not supported") }
-        let keepName = RangeFunctions.keepsName.contains(name)
         let results = RangeEvaluator(kernel: kernel, range: range, times: loaded.times, grid: g, param: param)
             .evaluate(loaded.series)
+        return try rangeCallResult(c, matrixIndex: matrixIndex, metrics: loaded.series.map(\.metric), results)
+    }
+
+    /// A range function over a range selector: the selector's series are read and evaluated a block at a time.
+    private func evalStreamedRangeCall(_ c: Call, _ ms: MatrixSelector, matrixIndex: Int, _ g: StepGrid) throws(QueryError) -> EvalValue {
+        let name = c.function.name
+        guard let kernel = RangeEvaluator.Kernel(name) else { throw .unsupported("function \"\(name)\" is not supported") }
+        guard let (set, times) = try openRange(ms.selector, range: ms.range, g) else { return .vector([]) }
+        let param = try rangeParam(c, g)
+        let evaluator = RangeEvaluator(kernel: kernel, range: ms.range, times: times, grid: g, param: param)
+        let evaluated: (results: [RangeEvaluator.SeriesResult], samples: Int)
+        do {
+            evaluated = try evaluator.evaluate(set)
+        } catch let e as QueryError {
+            throw e
+        } catch {
+            throw .storage("\(error)")
+        }
+        samplesScanned += evaluated.samples
+        return try rangeCallResult(c, matrixIndex: matrixIndex, metrics: set.labels, evaluated.results)
+    }
+
+    /// The per-step parameter of `quantile_over_time` and `predict_linear` (zeros for the others).
+    private func rangeParam(_ c: Call, _ g: StepGrid) throws(QueryError) -> [Double] {
+        switch c.function.name {
+        case "quantile_over_time":
+            let param = try scalarArg(c.args[0], g)
+            for q in param where q.isNaN || q < 0 || q > 1 {
+                annotate(.warning, "quantile value should be between 0 and 1, got \(GoFloat.formatG(q))", c.args[0].position)
+            }
+            return param
+        case "predict_linear":
+            return try scalarArg(c.args[1], g)
+        default:
+            return [Double](repeating: 0, count: g.count)
+        }
+    }
+
+    /// The output series of a range function, from each input series' labels and result.
+    private func rangeCallResult(_ c: Call, matrixIndex: Int, metrics: [Labels],
+                                 _ results: [RangeEvaluator.SeriesResult]) throws(QueryError) -> EvalValue {
+        let keepName = RangeFunctions.keepsName.contains(c.function.name)
         var out: [StepSeries] = []
         out.reserveCapacity(results.count)
-        let checkCounter = name == "rate" || name == "increase"
+        let checkCounter = c.function.name == "rate" || c.function.name == "increase"
         var names: Set<String> = []
         for k in results.indices {
-            let metric = loaded.series[k].metric
+            let metric = metrics[k]
             let name = metric.metricName
             if names.count < 2 { names.insert(name ?? "") }
             if checkCounter, results[k].sawSample, let name, !Evaluator.looksLikeCounter(name) {

@@ -8,6 +8,23 @@ struct LoadedSeries {
     var values: ArraySlice<Double>
 }
 
+extension LoadedSeries {
+    /// The series' samples with stale markers removed (a range function never sees them).
+    init(withoutStaleMarkers s: SeriesSamples) {
+        if s.values.contains(where: { StaleMarker.isStale($0) }) {
+            var ts: [Timestamp] = []
+            var vals: [Double] = []
+            for (t, v) in zip(s.timestamps, s.values) where !StaleMarker.isStale(v) {
+                ts.append(t)
+                vals.append(v)
+            }
+            self.init(metric: s.labels, timestamps: ts[...], values: vals[...])
+        } else {
+            self.init(metric: s.labels, timestamps: s.timestamps, values: s.values)
+        }
+    }
+}
+
 /// The series of a range selector or subquery plus the time each step evaluates it at.
 struct LoadedRange {
     var series: [LoadedSeries]
@@ -100,20 +117,22 @@ extension Evaluator {
         let loaded = try select(vs.matchers, mint: minT - range + 1, maxt: maxT)
         var out: [LoadedSeries] = []
         out.reserveCapacity(loaded.count)
-        for s in loaded {
-            if s.values.contains(where: { StaleMarker.isStale($0) }) {
-                var ts: [Timestamp] = []
-                var vals: [Double] = []
-                for (t, v) in zip(s.timestamps, s.values) where !StaleMarker.isStale(v) {
-                    ts.append(t)
-                    vals.append(v)
-                }
-                out.append(LoadedSeries(metric: s.labels, timestamps: ts[...], values: vals[...]))
-            } else {
-                out.append(LoadedSeries(metric: s.labels, timestamps: s.timestamps, values: s.values))
-            }
-        }
+        for s in loaded { out.append(LoadedSeries(withoutStaleMarkers: s)) }
         return LoadedRange(series: out, times: times)
+    }
+
+    /// A range selector's series for a range function to read one block at a time (see `SeriesSet`), and the
+    /// time each step evaluates it at; nil when the grid is empty.
+    func openRange(_ vs: VectorSelector, range: Int64, _ g: StepGrid) throws(QueryError) -> (set: any SeriesSet, times: [Timestamp])? {
+        let times = selectorTimes(at: vs.at, offset: vs.offset, g)
+        guard let minT = times.min(), let maxT = times.max() else { return nil }
+        do {
+            return (try store.seriesSet(vs.matchers, mint: minT - range + 1, maxt: maxT), times)
+        } catch let e as QueryError {
+            throw e
+        } catch {
+            throw .storage("\(error)")
+        }
     }
 
     /// Evaluates a subquery's inner expression on its own aligned grid and returns it as range-vector input.

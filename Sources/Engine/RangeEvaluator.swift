@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 import TimeSeries
 
 /// Slides a range function's window over each series' contiguous samples, step by step: every stored sample
@@ -71,6 +72,40 @@ struct RangeEvaluator: Sendable {
         }
         return results
     }
+
+    /// Reads the set a block at a time on each evaluating thread and applies the function to every series as
+    /// soon as it is read, while its samples are still in cache. Returns the results in the set's order and the
+    /// samples read.
+    func evaluate(_ set: any SeriesSet) throws -> (results: [SeriesResult], samples: Int) {
+        let n = set.labels.count
+        var results = [SeriesResult](repeating: SeriesResult(values: StepValues(values: [], present: []), sawSample: false), count: n)
+        // Blocks of about `blockSeries` series (a store reads a block's series together), enough of them to
+        // keep every core busy to the end.
+        let blocks = n * grid.count >= Self.parallelThreshold ? min(64, max(2, (n + Self.blockSeries - 1) / Self.blockSeries)) : 1
+        let samples = Atomic<Int>(0)
+        let failure = Mutex<(any Error)?>(nil)
+        results.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let out = buffer
+            let work: @Sendable (Int) -> Void = { b in
+                var read = 0
+                do {
+                    try set.read(n * b / blocks..<n * (b + 1) / blocks) { k, s in
+                        read += s.count
+                        out[k] = evaluate(LoadedSeries(withoutStaleMarkers: s))
+                    }
+                } catch {
+                    failure.withLock { if $0 == nil { $0 = error } }
+                }
+                samples.add(read, ordering: .relaxed)
+            }
+            if blocks == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: blocks, execute: work) }
+        }
+        if let error = failure.withLock({ $0 }) { throw error }
+        return (results, samples.load(ordering: .relaxed))
+    }
+
+    /// Series per block of a streamed evaluation: two of SQLite's 64-series statements.
+    static let blockSeries = 128
 
     func evaluate(_ s: borrowing LoadedSeries) -> SeriesResult {
         var values = [Double](repeating: 0, count: grid.count)

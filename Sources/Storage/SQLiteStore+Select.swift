@@ -7,48 +7,40 @@ import TimeSeries
 extension SQLiteStore {
     /// Series matching every matcher, with their samples in `[mint, maxt]`, in label order.
     public func select(_ matchers: [LabelMatcher], mint: Timestamp, maxt: Timestamp) throws -> [SeriesSamples] {
-        let ids = try wrap { try readers.withReader { db in try candidates(db, matchers) } }
-        let selected = index.withLock { idx in idx.sortedByLabels(ids) }
-        let span = maxChunkSpan.load(ordering: .relaxed)
-        let n = selected.count
+        let set = try openSeriesSet(matchers, mint: mint, maxt: maxt)
+        let n = set.labels.count
         var out = [SeriesSamples?](repeating: nil, count: n)
-        let threads = n >= 64 ? min(options.queryThreads, n) : 1
+        // Contiguous blocks of whole statement batches, a few per thread so that uneven series even out.
+        let threads = n >= 2 * Self.selectBatch ? min(options.queryThreads, n / Self.selectBatch) : 1
+        let blocks = threads == 1 ? 1 : min(threads * 4, (n + Self.selectBatch - 1) / Self.selectBatch)
         let failure = FailureBox()
         out.withUnsafeMutableBufferPointer { buffer in
             nonisolated(unsafe) let out = buffer
-            nonisolated(unsafe) let selected = selected
-            let withHead = headSeries.withLock { $0 }
-            let work: @Sendable (Int) -> Void = { k in
+            let work: @Sendable (Int) -> Void = { b in
                 do throws(StorageError) {
-                    try self.wrap { try self.readers.withReader { db in
-                        // One snapshot for all of this worker's series, and decode buffers reused across them.
-                        try db.transaction(.deferred) { db in
-                            var scratch = DecodeScratch()
-                            // This worker's series (every `threads`-th), fetched a batch at a time.
-                            let mine = Array(stride(from: k, to: n, by: threads))
-                            var start = 0
-                            while start < mine.count {
-                                let batch = mine[start..<min(start + Self.selectBatch, mine.count)]
-                                let ids = batch.map { selected[$0].id }
-                                try self.fetch(db, ids, mint: mint, maxt: maxt, span: span, withHead: withHead, into: &scratch)
-                                for (slot, i) in batch.enumerated() {
-                                    let (ts, vs) = try self.assemble(slot, id: ids[slot], mint: mint, maxt: maxt, scratch: &scratch)
-                                    if !ts.isEmpty {
-                                        out[i] = SeriesSamples(labels: selected[i].labels, timestamps: ts[...], values: vs[...])
-                                    }
-                                }
-                                start += Self.selectBatch
-                            }
-                        }
-                    } }
+                    try set.readSeries(n * b / blocks..<n * (b + 1) / blocks) { i, s in
+                        if !s.timestamps.isEmpty { out[i] = s }
+                    }
                 } catch {
                     failure.record(error)
                 }
             }
-            if threads == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: threads, execute: work) }
+            if blocks == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: blocks, execute: work) }
         }
         if let e = failure.first { throw e }
         return out.compactMap { $0 }
+    }
+
+    /// The matching series, to be read a block at a time (see `SeriesSet`).
+    public func seriesSet(_ matchers: [LabelMatcher], mint: Timestamp, maxt: Timestamp) throws -> any SeriesSet {
+        try openSeriesSet(matchers, mint: mint, maxt: maxt)
+    }
+
+    func openSeriesSet(_ matchers: [LabelMatcher], mint: Timestamp, maxt: Timestamp) throws(StorageError) -> SQLiteSeriesSet {
+        let ids = try wrap { try readers.withReader { db in try candidates(db, matchers) } }
+        let selected = index.withLock { idx in idx.sortedByLabels(ids) }
+        return SQLiteSeriesSet(store: self, ids: selected.map(\.id), labels: selected.map(\.labels), mint: mint, maxt: maxt,
+                               span: maxChunkSpan.load(ordering: .relaxed), withHead: headSeries.withLock { $0 })
     }
 
     /// Series ids satisfying the matchers, from the postings: equality is an index lookup, a regex scans one

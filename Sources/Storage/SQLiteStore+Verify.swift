@@ -52,7 +52,7 @@ extension SQLiteStore {
                             if report.chunks % 10_000 == 0 { progress(report.chunks) }
                             if !known.contains(id) { problem("\(at): no such series in the index") }
                             row.withBlob(at: 5) { blob in
-                                if ChunkChecksum.crc32(blob) != crc {
+                                if ChunkChecksum.recompute(blob, like: crc) != crc {
                                     problem("\(at): checksum mismatch")
                                     return
                                 }

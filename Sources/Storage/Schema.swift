@@ -5,7 +5,7 @@ import SQLite
 enum Schema {
     /// 'VIGL'
     static let applicationID: Int32 = 0x5649_474C
-    static let version: Int32 = 1
+    static let version: Int32 = 2
 
     /// Migrations by target version; each runs in the transaction that bumps `user_version`.
     static let migrations: [Int32: String] = [
@@ -18,7 +18,7 @@ enum Schema {
             name TEXT NOT NULL, value TEXT NOT NULL, series_id INTEGER NOT NULL,
             PRIMARY KEY (name, value, series_id)) WITHOUT ROWID;
         -- Compressed samples, one blob per series and time span (see ChunkEncoding; timestamps are stored
-        -- relative to min_t; `crc` is the blob's CRC-32, checked on every read). `seq` orders writes, so
+        -- relative to min_t; `crc` is the blob's checksum, checked on every read). `seq` orders writes, so
         -- where chunks overlap (imports of older data) the newer write wins.
         CREATE TABLE chunks (
             series_id INTEGER NOT NULL, min_t INTEGER NOT NULL, max_t INTEGER NOT NULL,
@@ -30,6 +30,9 @@ enum Schema {
             series_id INTEGER NOT NULL, t INTEGER NOT NULL, v INTEGER NOT NULL,
             PRIMARY KEY (series_id, t)) WITHOUT ROWID;
         """,
+        // No change of layout: from version 2 a chunk's `crc` may hold an XXH64-based checksum (see
+        // ChunkChecksum), which version 1 readers would take for damage; the version keeps them out.
+        2: "SELECT 1",
     ]
 
     /// Creates or upgrades the schema; throws for foreign or newer files.

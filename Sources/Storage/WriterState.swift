@@ -73,7 +73,7 @@ struct WriterState {
         try insert.bind(maxT, at: 3)
         try insert.bind(ts.count, at: 4)
         try insert.bind(chunkSeq, at: 5)
-        try insert.bind(ChunkChecksum.crc32(blob), at: 6)
+        try insert.bind(ChunkChecksum.compute(blob), at: 6)
         try insert.bind(blob, at: 7)
         _ = try insert.step()
         insert.reset()
@@ -112,7 +112,7 @@ struct WriterState {
         let update = try db.cachedStatement("UPDATE chunks SET max_t = ?, count = ?, seq = ?, crc = ?, data = ? WHERE series_id = ? AND min_t = ?")
         chunkSeq += 1
         try update.execute(.integer(keys.last!), .integer(Int64(keys.count)), .integer(chunkSeq),
-                           .integer(ChunkChecksum.crc32(blob)), .blob(blob), .integer(id), .integer(minT))
+                           .integer(ChunkChecksum.compute(blob)), .blob(blob), .integer(id), .integer(minT))
         try noteChunkSpan(keys.last! - minT)
     }
 

@@ -22,13 +22,28 @@ struct ByteReader {
         offset += n
     }
 
+    @inline(__always)
     mutating func byte(in section: String) throws(ChunkError) -> UInt8 {
         guard offset < bytes.count else { throw .truncated(section: section) }
-        defer { offset += 1 }
+        defer { offset &+= 1 }
         return bytes[offset]
     }
 
+    /// A LEB128 varint. Inlined for the usual one-byte case (headers, outlier gaps), which is most of them.
+    @inline(__always)
     mutating func unsigned(in section: String) throws(ChunkError) -> UInt64 {
+        if offset < bytes.count {
+            let b = bytes[offset]
+            if b < 0x80 {
+                offset &+= 1
+                return UInt64(b)
+            }
+        }
+        return try longUnsigned(in: section)
+    }
+
+    @inline(never)
+    private mutating func longUnsigned(in section: String) throws(ChunkError) -> UInt64 {
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while true {

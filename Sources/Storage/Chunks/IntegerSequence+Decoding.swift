@@ -25,12 +25,32 @@ extension IntegerSequence {
             case 0: for i in 0..<limit { out[i] = offset }
             case 1: for i in 0..<limit { out[i] = x0 }
             default:
-                // A running sum rather than x0 + d0 * i: without AVX-512 a vector 64-bit multiply is emulated,
-                // while the compiler vectorises this induction with plain adds.
-                var x = x0
-                for i in 0..<limit {
+                // Eight values a step in four two-lane vectors: a vector multiply of 64-bit lanes would be
+                // emulated without AVX-512, and the compiler left the scalar induction unvectorised.
+                var a = SIMD2<Int64>(x0, x0 &+ d0)
+                let two = SIMD2<Int64>(repeating: d0 &* 2)
+                var b = a &+ two
+                var c = b &+ two
+                var d = c &+ two
+                let eight = SIMD2<Int64>(repeating: d0 &* 8)
+                let raw = UnsafeMutableRawPointer(out)
+                var i = 0
+                while i &+ 8 <= limit {
+                    raw.storeBytes(of: a, toByteOffset: i &* 8, as: SIMD2<Int64>.self)
+                    raw.storeBytes(of: b, toByteOffset: i &* 8 &+ 16, as: SIMD2<Int64>.self)
+                    raw.storeBytes(of: c, toByteOffset: i &* 8 &+ 32, as: SIMD2<Int64>.self)
+                    raw.storeBytes(of: d, toByteOffset: i &* 8 &+ 48, as: SIMD2<Int64>.self)
+                    a &+= eight
+                    b &+= eight
+                    c &+= eight
+                    d &+= eight
+                    i &+= 8
+                }
+                var x = a[0]
+                while i < limit {
                     out[i] = x
                     x &+= d0
+                    i &+= 1
                 }
             }
             return
