@@ -13,6 +13,9 @@ extension Database {
         public var foreignKeys: Bool
         /// Most statements kept by `cachedStatement(_:)`; the cache is emptied when it would grow past this.
         public var statementCacheCapacity: Int
+        /// `PRAGMA page_size` for a file created by this open (a power of two from 512 to 65536); an existing
+        /// file keeps its own. Nil leaves SQLite's default.
+        public var pageSize: Int?
 
         /// Defaults: read-write, create, WAL, `synchronous=NORMAL`, 5 s busy timeout, foreign keys, 256 statements.
         public init(

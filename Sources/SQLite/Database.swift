@@ -40,6 +40,13 @@ public final class Database {
         sqlite3_busy_timeout(handle, options.busyTimeoutMilliseconds)
 
         do {
+            // Only takes effect on a file with no content yet, and must come before WAL is switched on.
+            if let size = options.pageSize, !options.readOnly {
+                guard (512...65536).contains(size), size & (size - 1) == 0 else {
+                    throw SQLiteError(code: SQLITE_MISUSE, message: "page size \(size) is not a power of two from 512 to 65536")
+                }
+                try execute("PRAGMA page_size=\(size)")
+            }
             // The first statement touching the file; WAL is skipped when read-only (it cannot be switched there).
             if !options.readOnly { try execute("PRAGMA journal_mode=WAL") }
             try execute("PRAGMA synchronous=\(options.synchronous.rawValue)")

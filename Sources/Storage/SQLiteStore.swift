@@ -30,6 +30,9 @@ public final class SQLiteStore: Queryable, @unchecked Sendable {
     /// Series that may have head rows; readers skip the head query for the others.
     let headSeries: Mutex<Set<Int64>>
 
+    /// The page size of files this store creates (existing files keep theirs).
+    static let pageSize = 8192
+
     /// Opens (creating when missing) the database at `path`, migrating its schema.
     public init(path: String, options: StoreOptions = StoreOptions()) throws(StorageError) {
         self.path = path
@@ -39,6 +42,10 @@ public final class SQLiteStore: Queryable, @unchecked Sendable {
         do {
             var open = Database.OpenOptions()
             open.synchronous = options.durableCommits ? .full : .normal
+            // A chunk row must fit in its b-tree page: with 4 KiB pages SQLite moves anything over about 1,000
+            // bytes of a row to an overflow page of its own, and on the benchmark workload 1.4 % of chunks
+            // (up to 1.2 KB) took a mostly empty page each, 15 % of the file. 8 KiB pages fit rows up to 2 KB.
+            open.pageSize = Self.pageSize
             let db = try Database(path: path, options: open)
             try Schema.migrate(db, path: path)
             try db.execute("PRAGMA cache_size = -65536; PRAGMA mmap_size = 4294967296")

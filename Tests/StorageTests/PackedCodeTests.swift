@@ -45,6 +45,18 @@ struct PackedCodeTests {
                                            section: "test")
             }
             if limit == x.count { #expect(reader.remaining == 0, "the whole section is consumed") }
+            // The same section decoded straight into doubles (decimal values at scale 0).
+            var doubles = [Double](repeating: .nan, count: x.count)
+            var scratch = [Int64](repeating: 0, count: x.count)
+            var again = ByteReader(raw, slack: slack ? 8 : 0)
+            try doubles.withUnsafeMutableBufferPointer { d in
+                try scratch.withUnsafeMutableBufferPointer { s in
+                    try IntegerSequence.decode(from: &again, count: x.count, limit: limit, intoDoubles: d.baseAddress!,
+                                               scratch: s.baseAddress!, section: "test")
+                }
+            }
+            #expect(doubles[..<limit].map(\.bitPattern) == x[..<limit].map { Double($0).bitPattern }, "as doubles")
+            #expect(again.offset == reader.offset)
         }
         return Array(out[..<limit])
     }

@@ -166,8 +166,14 @@ enum DecimalValues {
             }
         }
         let limit = min(limit, n)
-        try IntegerSequence.decode(from: &reader, count: n, limit: limit, into: scratch, section: "mantissas")
-        toDoubles(scratch, count: limit, power: powers[scale], into: out)
+        if scale == 0 {
+            // Integers (counters, bucket counts): converted as they are decoded.
+            try IntegerSequence.decode(from: &reader, count: n, limit: limit, intoDoubles: out, scratch: scratch,
+                                       section: "mantissas")
+        } else {
+            try IntegerSequence.decode(from: &reader, count: n, limit: limit, into: scratch, section: "mantissas")
+            toDoubles(scratch, count: limit, power: powers[scale], into: out)
+        }
         for (index, bits) in exceptions where index < limit {
             out[index] = Double(bitPattern: bits)
         }

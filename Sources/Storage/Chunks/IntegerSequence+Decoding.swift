@@ -6,7 +6,29 @@ extension IntegerSequence {
         from reader: inout ByteReader, count n: Int, limit: Int, offset: Int64 = 0,
         into out: UnsafeMutablePointer<Int64>, section: String
     ) throws(ChunkError) {
-        if n == 0 { return }
+        _ = try decode(from: &reader, count: n, limit: limit, offset: offset, into: Int64Output(out), integers: out,
+                       section: section)
+    }
+
+    /// `decode`, storing `Double(value)` for each value (exactly the encoder's check for decimals at scale 0).
+    /// Packed sequences, most of them, convert as they integrate; the others decode into `scratch` (room for
+    /// `count` values) and convert after.
+    static func decode(
+        from reader: inout ByteReader, count n: Int, limit: Int, intoDoubles out: UnsafeMutablePointer<Double>,
+        scratch: UnsafeMutablePointer<Int64>, section: String
+    ) throws(ChunkError) {
+        if try !decode(from: &reader, count: n, limit: limit, offset: 0, into: DoubleOutput(out), integers: scratch,
+                       section: section) {
+            DecimalValues.toDoubles(scratch, count: min(limit, n), power: 1, into: out)
+        }
+    }
+
+    /// Decodes into `output` when the sequence is packed and returns true; otherwise into `integers` (false).
+    private static func decode<Output: IntegerOutput>(
+        from reader: inout ByteReader, count n: Int, limit: Int, offset: Int64,
+        into output: Output, integers out: UnsafeMutablePointer<Int64>, section: String
+    ) throws(ChunkError) -> Bool {
+        if n == 0 { return true }
         let header = try reader.byte(in: section)
         guard header & 0xE0 == 0, header & 3 != 3, let mode = Mode(rawValue: (header >> 2) & 3) else {
             throw .corrupt("bad \(section) header 0x\(String(header, radix: 16))")
@@ -53,7 +75,7 @@ extension IntegerSequence {
                     i &+= 1
                 }
             }
-            return
+            return false
         }
         let center = try reader.signed(in: section)
         var divisor: Int64 = 1
@@ -73,8 +95,8 @@ extension IntegerSequence {
             try PackedCode.decodeSequence(
                 from: &reader, residuals: m, limit: limit,
                 integration: .init(order: order, offset: offset, x0: x0, d0: d0), center: center, divisor: divisor,
-                into: out, section: section)
-            return
+                into: output, section: section)
+            return true
         case .sparse:
             try decodeSparse(from: &reader, range: seeds..<n, limit: limit, center: center, divisor: divisor,
                              into: out, section: section)
@@ -106,6 +128,7 @@ extension IntegerSequence {
                 out[i] = x
             }
         }
+        return false
     }
 
     private static func decodeRice(

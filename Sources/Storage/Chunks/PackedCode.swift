@@ -80,9 +80,9 @@ enum PackedCode {
     /// Decodes a whole `IntegerSequence` whose `m` residuals are packed, integrating them in the same pass:
     /// writes the first `limit` values of the sequence (seeds included) to `out` and moves the reader past the
     /// section.
-    static func decodeSequence(
+    static func decodeSequence<Output: IntegerOutput>(
         from reader: inout ByteReader, residuals m: Int, limit: Int, integration: Integration, center: Int64,
-        divisor: Int64, into out: UnsafeMutablePointer<Int64>, section: String
+        divisor: Int64, into out: Output, section: String
     ) throws(ChunkError) {
         let width = Int(try reader.byte(in: section))
         guard width <= 64 else { throw .corrupt("packed width \(width) in \(section)") }
@@ -106,11 +106,11 @@ enum PackedCode {
             }
             outliers[Int(outlierCount)] = (Int.max, 0)  // sentinel: the loops never reach it
             let seeds = min(integration.order, limit)
-            if seeds >= 1 { out[0] = integration.x0 }
-            if seeds >= 2 { out[1] = integration.x0 &+ integration.d0 }
+            if seeds >= 1 { out.store(0, integration.x0) }
+            if seeds >= 2 { out.store(1, integration.x0 &+ integration.d0) }
             let count = max(0, min(limit, m &+ integration.order) &- integration.order)
             let slots = PackedResiduals(stream, readable: readable, width: width, center: center, divisor: divisor)
-            let dst = out + integration.order
+            let dst = out.advanced(by: integration.order)
             // Runs of packed values between outliers, each in a tight loop.
             var x = integration.order == 0 ? integration.offset : integration.x0 &+ (integration.order == 2 ? integration.d0 : 0)
             var delta = integration.d0
@@ -127,14 +127,14 @@ enum PackedCode {
                 if i < count {
                     let r = outliers[next].value
                     switch integration.order {
-                    case 0: dst[i] = r &+ x
+                    case 0: dst.store(i, r &+ x)
                     case 1:
                         x &+= r
-                        dst[i] = x
+                        dst.store(i, x)
                     default:
                         delta &+= r
                         x &+= delta
-                        dst[i] = x
+                        dst.store(i, x)
                     }
                     i &+= 1
                     next &+= 1
@@ -268,7 +268,7 @@ struct PackedResiduals {
     }
 
     /// `dst[i] = residual(i) + offset` for `from..<to`.
-    func writeOffset(from: Int, to: Int, adding offset: Int64, into dst: UnsafeMutablePointer<Int64>) {
+    func writeOffset<Output: IntegerOutput>(from: Int, to: Int, adding offset: Int64, into dst: Output) {
         let end = fastEnd(from, to)
         var i = from
         if i < end, let base {
@@ -278,28 +278,28 @@ struct PackedResiduals {
             let (groupStart, groups) = groupRange(from: i, to: end)
             var bit = i &* width
             while i < groupStart {
-                dst[i] = add &+ Int64(bitPattern: slot(base, bit)) &* divisor
+                dst.store(i, add &+ Int64(bitPattern: slot(base, bit)) &* divisor)
                 bit &+= width
                 i &+= 1
             }
-            if groups > 0 && eachGroupedSlot(base, from: i, groups: groups, { k, v in dst[k] = add &+ Int64(bitPattern: v) &* divisor }) {
+            if groups > 0 && eachGroupedSlot(base, from: i, groups: groups, { k, v in dst.store(k, add &+ Int64(bitPattern: v) &* divisor) }) {
                 i &+= groups &* 8
                 bit = i &* width
             }
             while i < end {
-                dst[i] = add &+ Int64(bitPattern: slot(base, bit)) &* divisor
+                dst.store(i, add &+ Int64(bitPattern: slot(base, bit)) &* divisor)
                 bit &+= width
                 i &+= 1
             }
         }
         while i < to {
-            dst[i] = value(i) &+ offset
+            dst.store(i, value(i) &+ offset)
             i &+= 1
         }
     }
 
     /// Running sums of the residuals `from..<to` after `start`; returns the last sum.
-    func writeFirstOrder(from: Int, to: Int, start: Int64, into dst: UnsafeMutablePointer<Int64>) -> Int64 {
+    func writeFirstOrder<Output: IntegerOutput>(from: Int, to: Int, start: Int64, into dst: Output) -> Int64 {
         let end = fastEnd(from, to)
         var x = start
         var i = from
@@ -310,7 +310,7 @@ struct PackedResiduals {
             var bit = i &* width
             while i < groupStart {
                 x &+= low &+ Int64(bitPattern: slot(base, bit)) &* divisor
-                dst[i] = x
+                dst.store(i, x)
                 bit &+= width
                 i &+= 1
             }
@@ -319,11 +319,11 @@ struct PackedResiduals {
                 let unpacked = divisor == 1
                     ? eachGroupedSlot(base, from: i, groups: groups, { k, v in
                         x &+= low &+ Int64(bitPattern: v)
-                        dst[k] = x
+                        dst.store(k, x)
                     })
                     : eachGroupedSlot(base, from: i, groups: groups, { [divisor] k, v in
                         x &+= low &+ Int64(bitPattern: v) &* divisor
-                        dst[k] = x
+                        dst.store(k, x)
                     })
                 if unpacked {
                     i &+= groups &* 8
@@ -333,7 +333,7 @@ struct PackedResiduals {
             if divisor == 1 {
                 while i < end {
                     x &+= low &+ Int64(bitPattern: slot(base, bit))
-                    dst[i] = x
+                    dst.store(i, x)
                     bit &+= width
                     i &+= 1
                 }
@@ -341,7 +341,7 @@ struct PackedResiduals {
                 let divisor = self.divisor
                 while i < end {
                     x &+= low &+ Int64(bitPattern: slot(base, bit)) &* divisor
-                    dst[i] = x
+                    dst.store(i, x)
                     bit &+= width
                     i &+= 1
                 }
@@ -349,15 +349,15 @@ struct PackedResiduals {
         }
         while i < to {
             x &+= value(i)
-            dst[i] = x
+            dst.store(i, x)
             i &+= 1
         }
         return x
     }
 
     /// Second-order running sums (residuals are deltas of deltas) for `from..<to`; returns the last value and delta.
-    func writeSecondOrder(
-        from: Int, to: Int, start: Int64, delta: Int64, into dst: UnsafeMutablePointer<Int64>
+    func writeSecondOrder<Output: IntegerOutput>(
+        from: Int, to: Int, start: Int64, delta: Int64, into dst: Output
     ) -> (Int64, Int64) {
         let end = fastEnd(from, to)
         var x = start
@@ -372,14 +372,14 @@ struct PackedResiduals {
             while i < groupStart {
                 d &+= low &+ Int64(bitPattern: slot(base, bit)) &* divisor
                 x &+= d
-                dst[i] = x
+                dst.store(i, x)
                 bit &+= width
                 i &+= 1
             }
             if groups > 0 && eachGroupedSlot(base, from: i, groups: groups, { k, v in
                 d &+= low &+ Int64(bitPattern: v) &* divisor
                 x &+= d
-                dst[k] = x
+                dst.store(k, x)
             }) {
                 i &+= groups &* 8
                 bit = i &* width
@@ -387,7 +387,7 @@ struct PackedResiduals {
             while i < end {
                 d &+= low &+ Int64(bitPattern: slot(base, bit)) &* divisor
                 x &+= d
-                dst[i] = x
+                dst.store(i, x)
                 bit &+= width
                 i &+= 1
             }
@@ -395,9 +395,31 @@ struct PackedResiduals {
         while i < to {
             d &+= value(i)
             x &+= d
-            dst[i] = x
+            dst.store(i, x)
             i &+= 1
         }
         return (x, d)
     }
+}
+
+/// Where decoded integers go: as they are, or converted to doubles on the way (decimal values at scale 0, so the
+/// mantissas need not be written and read back).
+protocol IntegerOutput {
+    func store(_ i: Int, _ x: Int64)
+    func advanced(by n: Int) -> Self
+}
+
+struct Int64Output: IntegerOutput {
+    let base: UnsafeMutablePointer<Int64>
+    init(_ base: UnsafeMutablePointer<Int64>) { self.base = base }
+    @inline(__always) func store(_ i: Int, _ x: Int64) { base[i] = x }
+    @inline(__always) func advanced(by n: Int) -> Int64Output { Int64Output(base + n) }
+}
+
+/// Stores `Double(x)`: round to nearest, as the encoder's check `Double(m) / 1` computed.
+struct DoubleOutput: IntegerOutput {
+    let base: UnsafeMutablePointer<Double>
+    init(_ base: UnsafeMutablePointer<Double>) { self.base = base }
+    @inline(__always) func store(_ i: Int, _ x: Int64) { base[i] = Double(x) }
+    @inline(__always) func advanced(by n: Int) -> DoubleOutput { DoubleOutput(base + n) }
 }
