@@ -32,7 +32,13 @@ struct SQLiteSeriesSet: SeriesSet {
                     let batchIDs = Array(ids[batch])
                     try store.fetch(db, batchIDs, mint: mint, maxt: maxt, span: span, withHead: withHead, into: &scratch)
                     for (slot, i) in batch.enumerated() {
-                        let (ts, vs) = try store.assemble(slot, id: batchIDs[slot], mint: mint, maxt: maxt, scratch: &scratch)
+                        let (ts, vs) = try store.assemble(slot, id: batchIDs[slot], mint: mint, maxt: maxt,
+                                                          scratch: &scratch) { id in
+                            var order: [Int64: Int64] = [:]
+                            try db.cachedStatement("SELECT min_t, seq FROM chunks WHERE series_id = ?")
+                                .rows(binding: [.integer(id)]) { order[$0.int64(at: 0)] = $0.int64(at: 1) }
+                            return order
+                        }
                         body(i, SeriesSamples(labels: labels[i], timestamps: ts[...], values: vs[...]))
                     }
                     start = batch.upperBound

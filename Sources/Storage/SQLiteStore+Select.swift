@@ -87,7 +87,7 @@ extension SQLiteStore {
     static let selectBatch = 64
 
     static let chunkBatchSQL = """
-        SELECT series_id, min_t, seq, crc, count, data FROM chunks
+        SELECT series_id, min_t, crc, data FROM chunks
         WHERE series_id IN (\(Array(repeating: "?", count: selectBatch).joined(separator: ","))) AND min_t >= ? AND min_t <= ? AND max_t >= ?
         """
     static let headBatchSQL = """
@@ -109,23 +109,21 @@ extension SQLiteStore {
         let lowest = mint &- span
         try db.cachedStatement(Self.chunkBatchSQL)
             .rows(binding: bound + [.integer(lowest < mint ? lowest : Int64.min), .integer(maxt), .integer(mint)]) { row in
+                // Only the columns decoding needs: each column read costs SQLite a few hundred instructions a
+                // row. The write order (`seq`) is fetched only where chunks overlap; the sample count comes from
+                // the blob's header, which its checksum covers (`vigil check db` compares it with the row's).
                 let id = row.int64(at: 0)
                 guard let k = slot[id] else { return }
                 let minT = row.int64(at: 1)
-                let count = Int(row.int64(at: 4))
-                let crc = row.int64(at: 3)
+                let crc = row.int64(at: 2)
                 let offset = scratch.blobs.count
-                try row.withBlob(at: 5) { blob in
+                var count = 0
+                try row.withBlob(at: 3) { blob in
                     try ChunkChecksum.verify(blob, crc, path: path, series: id, minT: minT)
-                    // The stored count bounds the decode: a blob claiming more samples is damaged.
-                    let claimed = try ChunkDecoder.count(blob)
-                    guard claimed == count else {
-                        throw StorageError.corrupt(path: path, detail: "chunk of series \(id) at \(minT) holds \(claimed) samples, its row says \(count)")
-                    }
+                    count = try ChunkDecoder.count(blob)
                     scratch.blobs.append(contentsOf: blob)
                 }
-                scratch.chunks[k].append(StoredChunk(minT: minT, seq: row.int64(at: 2), count: count,
-                                                     bytes: offset..<scratch.blobs.count))
+                scratch.chunks[k].append(StoredChunk(minT: minT, count: count, bytes: offset..<scratch.blobs.count))
             }
         if ids.contains(where: withHead.contains) {
             try db.cachedStatement(Self.headBatchSQL).rows(binding: bound + [.integer(mint), .integer(maxt)]) { row in
@@ -139,8 +137,9 @@ extension SQLiteStore {
 
     /// One fetched series' samples in `[mint, maxt]`, decoded straight into arrays of the right size. Where chunks
     /// overlap, the samples are merged by time and, on equal times, the newest write wins (head rows are newest).
-    func assemble(_ k: Int, id: Int64, mint: Timestamp, maxt: Timestamp,
-                  scratch: inout DecodeScratch) throws -> (timestamps: [Int64], values: [Double]) {
+    /// `writeOrder` gives the write sequence of the series' chunks by start time (read only where chunks overlap).
+    func assemble(_ k: Int, id: Int64, mint: Timestamp, maxt: Timestamp, scratch: inout DecodeScratch,
+                  writeOrder: (Int64) throws -> [Int64: Int64]) throws -> (timestamps: [Int64], values: [Double]) {
         // The statement does not promise an order: chunks by start time, head rows by time.
         if zip(scratch.chunks[k], scratch.chunks[k].dropFirst()).contains(where: { $0.minT > $1.minT }) {
             scratch.chunks[k].sort { $0.minT < $1.minT }
@@ -216,6 +215,7 @@ extension SQLiteStore {
         scratch.previousTimestamps = timestamps
         if overlap {
             // Rare (imports of older data over newer): redo the decode per chunk to learn each sample's write order.
+            let order = try writeOrder(id)
             var seqs: [Int64] = []
             seqs.reserveCapacity(timestamps.count)
             for chunk in chunks {
@@ -223,7 +223,7 @@ extension SQLiteStore {
                     try Self.keptCount(UnsafeRawBufferPointer(rebasing: blobs[chunk.bytes]), mint: mint, maxt: maxt,
                                        base: chunk.minT, mantissas: &scratch.mantissas, path: path, id: id)
                 }
-                seqs += repeatElement(chunk.seq, count: kept)
+                seqs += repeatElement(order[chunk.minT] ?? 0, count: kept)
             }
             seqs += repeatElement(.max, count: timestamps.count - seqs.count)  // head rows are the newest writes
             var ts = timestamps
@@ -307,7 +307,6 @@ struct DecodeScratch {
 /// A chunk row copied out of SQLite: where its blob sits in `DecodeScratch.blobs`.
 struct StoredChunk {
     var minT: Int64
-    var seq: Int64
     var count: Int
     var bytes: Range<Int>
 }

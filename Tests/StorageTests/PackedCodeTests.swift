@@ -85,6 +85,48 @@ struct PackedCodeTests {
         }
     }
 
+    /// Sparse sections (only the residuals that differ from the center listed) decode through the packed path
+    /// as width 0 with outliers: every order, divisor, limit and position of the listed residuals.
+    @Test(arguments: [0, 1, 2])
+    func sparseSectionsRoundTrip(order: Int) throws {
+        for divisor: Int64 in [1, 5] {
+            for n in [1, 2, 3, 9, 120, 480] where divisor == 1 || n > order {
+                var rng = UInt64(n * 7 + order)
+                func next() -> UInt64 {
+                    rng = rng &* 6364136223846793005 &+ 1442695040888963407
+                    return rng >> 11
+                }
+                // A counter with a steady increment and rare steps (first and last residuals included).
+                var x: [Int64] = []
+                var value: Int64 = 1 << 40
+                var delta: Int64 = 0
+                for i in 0..<n {
+                    var r = 60 * divisor
+                    if i == order || i == n - 1 || next() % 17 == 0 { r = (Int64(next() % 2001) - 1000) * divisor }
+                    switch order {
+                    case 0: value = r
+                    case 1: value &+= r
+                    default:
+                        delta &+= r
+                        value &+= delta
+                    }
+                    x.append(value)
+                }
+                var plan = IntegerSequence.Plan()
+                plan.order = order
+                plan.mode = .sparse
+                plan.center = 60 * divisor
+                plan.divisor = UInt64(divisor)
+                for limit in Set([n, n / 2, n - 1, 0]) where limit >= 0 {
+                    for slack in [false, true] {
+                        let got = try Self.roundTrip(x, plan: plan, limit: limit, slack: slack)
+                        #expect(got == Array(x[..<limit]), "order \(order) divisor \(divisor) n \(n) limit \(limit)")
+                    }
+                }
+            }
+        }
+    }
+
     @Test func plannerPicksPackingForTypicalCounterIncrements() {
         // Per-scrape increments of a request counter: Rice would be a little smaller, packing decodes faster.
         var x: [Int64] = []

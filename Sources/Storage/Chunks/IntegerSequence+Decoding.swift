@@ -90,16 +90,13 @@ extension IntegerSequence {
         case .rice:
             try decodeRice(from: &reader, range: seeds..<n, limit: limit, center: center, divisor: divisor,
                            into: out, section: section)
-        case .packed:
+        case .packed, .sparse:
             // Integrated in the same pass.
             try PackedCode.decodeSequence(
                 from: &reader, residuals: m, limit: limit,
                 integration: .init(order: order, offset: offset, x0: x0, d0: d0), center: center, divisor: divisor,
-                into: output, section: section)
+                sparse: mode == .sparse, into: output, section: section)
             return true
-        case .sparse:
-            try decodeSparse(from: &reader, range: seeds..<n, limit: limit, center: center, divisor: divisor,
-                             into: out, section: section)
         }
         // Integrate the residuals in place.
         switch order {
@@ -144,26 +141,5 @@ extension IntegerSequence {
         if end < range.upperBound { return }
         if bits.isOverrun { throw .truncated(section: section) }
         try reader.skip(bits.bytesConsumed, in: section)
-    }
-
-    private static func decodeSparse(
-        from reader: inout ByteReader, range: Range<Int>, limit: Int, center: Int64, divisor: Int64,
-        into out: UnsafeMutablePointer<Int64>, section: String
-    ) throws(ChunkError) {
-        let count = try reader.unsigned(in: section)
-        guard count <= UInt64(range.count) else { throw .corrupt("\(count) sparse entries in \(section)") }
-        let end = min(limit, range.upperBound)
-        for i in range.lowerBound..<max(end, range.lowerBound) { out[i] = center }
-        var index = range.lowerBound
-        for _ in 0..<count {
-            let gap = try reader.unsigned(in: section)
-            guard gap < UInt64(range.upperBound - index) else {
-                throw .corrupt("sparse index past the end in \(section)")
-            }
-            index += Int(gap)
-            let q = Varint.unzigzag(try reader.unsigned(in: section))
-            if index < end { out[index] = center &+ q &* divisor }
-            index += 1
-        }
     }
 }

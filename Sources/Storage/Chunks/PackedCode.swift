@@ -79,12 +79,13 @@ enum PackedCode {
 
     /// Decodes a whole `IntegerSequence` whose `m` residuals are packed, integrating them in the same pass:
     /// writes the first `limit` values of the sequence (seeds included) to `out` and moves the reader past the
-    /// section.
+    /// section. A `sparse` section is read the same way: it is laid out exactly as a packed one of width 0 (every
+    /// residual `center`) without the width byte, its nonzero quotients as the outliers.
     static func decodeSequence<Output: IntegerOutput>(
         from reader: inout ByteReader, residuals m: Int, limit: Int, integration: Integration, center: Int64,
-        divisor: Int64, into out: Output, section: String
+        divisor: Int64, sparse: Bool = false, into out: Output, section: String
     ) throws(ChunkError) {
-        let width = Int(try reader.byte(in: section))
+        let width = sparse ? 0 : Int(try reader.byte(in: section))
         guard width <= 64 else { throw .corrupt("packed width \(width) in \(section)") }
         let streamBytes = (m * width + 7) / 8
         guard streamBytes <= reader.remaining else { throw .truncated(section: section) }
@@ -269,6 +270,10 @@ struct PackedResiduals {
 
     /// `dst[i] = residual(i) + offset` for `from..<to`.
     func writeOffset<Output: IntegerOutput>(from: Int, to: Int, adding offset: Int64, into dst: Output) {
+        if width == 0 {
+            for i in from..<max(from, to) { dst.store(i, low &+ offset) }
+            return
+        }
         let end = fastEnd(from, to)
         var i = from
         if i < end, let base {
@@ -300,6 +305,15 @@ struct PackedResiduals {
 
     /// Running sums of the residuals `from..<to` after `start`; returns the last sum.
     func writeFirstOrder<Output: IntegerOutput>(from: Int, to: Int, start: Int64, into dst: Output) -> Int64 {
+        if width == 0 {
+            // Every residual is `low` (sparse sections: a counter's steady increment).
+            var x = start
+            for i in from..<max(from, to) {
+                x &+= low
+                dst.store(i, x)
+            }
+            return x
+        }
         let end = fastEnd(from, to)
         var x = start
         var i = from
@@ -359,6 +373,16 @@ struct PackedResiduals {
     func writeSecondOrder<Output: IntegerOutput>(
         from: Int, to: Int, start: Int64, delta: Int64, into dst: Output
     ) -> (Int64, Int64) {
+        if width == 0 {
+            var x = start
+            var d = delta
+            for i in from..<max(from, to) {
+                d &+= low
+                x &+= d
+                dst.store(i, x)
+            }
+            return (x, d)
+        }
         let end = fastEnd(from, to)
         var x = start
         var d = delta
