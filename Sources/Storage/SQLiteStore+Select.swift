@@ -162,7 +162,12 @@ extension SQLiteStore {
         // Series scraped from one target share every timestamp, so a series whose timestamps equal the previous
         // series' shares that array: each chunk's timestamps are decoded into a small buffer and compared, and a
         // new array is only made at the first difference.
+        // Chunks whose timestamps are an arithmetic progression (most) are compared as one: when the previous
+        // series' chunk at the same place had the same progression, nothing is written or compared.
         let previous = scratch.previousTimestamps
+        let previousRuns = scratch.previousRuns
+        var runs: [ChunkTimestamps] = []
+        runs.reserveCapacity(chunks.count)
         var own: [Int64]?
         var last = Int64.min
         var written = 0
@@ -190,16 +195,35 @@ extension SQLiteStore {
                     try scratch.chunkTimes.withUnsafeMutableBufferPointer { times in
                         for chunk in chunks {
                             let blob = UnsafeRawBufferPointer(rebasing: blobs[chunk.bytes])
-                            let kept: Int
+                            let decoded: (kept: Int, progression: ChunkDecoder.TimestampProgression?)
                             do throws(ChunkError) {
-                                kept = try ChunkDecoder.decode(blob, from: mint, through: maxt, timestampBase: chunk.minT,
-                                                               into: times.baseAddress!, vs.baseAddress! + written,
-                                                               mantissas: mantissas.baseAddress!,
-                                                               slack: blobs.count - chunk.bytes.upperBound)
+                                decoded = try ChunkDecoder.decodeValues(
+                                    blob, from: mint, through: maxt, timestampBase: chunk.minT,
+                                    into: times.baseAddress!, vs.baseAddress! + written, mantissas: mantissas.baseAddress!,
+                                    slack: blobs.count - chunk.bytes.upperBound)
                             } catch {
                                 throw StorageError.corrupt(path: path, detail: "chunk of series \(id) at \(chunk.minT): \(error)")
                             }
-                            take(UnsafeBufferPointer(rebasing: times[0..<kept]))
+                            let run = ChunkTimestamps(written: written, progression: decoded.progression)
+                            defer { runs.append(run) }
+                            guard let p = decoded.progression else {
+                                take(UnsafeBufferPointer(rebasing: times[0..<decoded.kept]))
+                                continue
+                            }
+                            if p.count == 0 { continue }
+                            if own == nil && runs.count < previousRuns.count && previousRuns[runs.count] == run {
+                                // The same times at the same place in the previous series' array.
+                                if written > 0 && p.first <= last { overlap = true }
+                                last = p.last
+                                written += p.count
+                                continue
+                            }
+                            var t = p.first
+                            for i in 0..<p.count {
+                                times[i] = t
+                                t &+= p.step
+                            }
+                            take(UnsafeBufferPointer(rebasing: times[0..<p.count]))
                         }
                     }
                 }
@@ -213,6 +237,7 @@ extension SQLiteStore {
         if own == nil && written < previous.count { own = Array(previous[0..<written]) }
         let timestamps = own ?? previous
         scratch.previousTimestamps = timestamps
+        scratch.previousRuns = runs
         if overlap {
             // Rare (imports of older data over newer): redo the decode per chunk to learn each sample's write order.
             let order = try writeOrder(id)
@@ -291,6 +316,8 @@ struct DecodeScratch {
     var chunkTimes: [Int64] = []
     /// The last assembled series' timestamps, which the next series shares when its own are the same.
     var previousTimestamps: [Int64] = []
+    /// How each of that series' chunks filled `previousTimestamps`.
+    var previousRuns: [ChunkTimestamps] = []
 
     /// Empties the buffers for a batch of `slots` series, keeping their capacity.
     mutating func reset(slots: Int) {
@@ -302,6 +329,13 @@ struct DecodeScratch {
             head[k].removeAll(keepingCapacity: true)
         }
     }
+}
+
+/// Where a chunk's kept timestamps went in its series' array, and the progression they form (nil when they
+/// do not form one).
+struct ChunkTimestamps: Equatable {
+    var written: Int
+    var progression: ChunkDecoder.TimestampProgression?
 }
 
 /// A chunk row copied out of SQLite: where its blob sits in `DecodeScratch.blobs`.

@@ -23,6 +23,10 @@ import TimeSeries
             ("e", regular + [1_500_000, 1_515_000]),                  // longer
             ("f", regular.map { $0 + 7 }),                            // differs at once
             ("g", regular.map { $0 + 7 }),
+            ("h", regular.enumerated().map { $0.offset == 45 ? $0.element + 3 : $0.element }),  // one late scrape
+            ("i", regular),                                           // after a chunk that is no progression
+            ("j", (0..<50).map { Int64($0) * 30_000 }),               // another step
+            ("k", (0..<50).map { Int64($0) * 30_000 }),
         ]
         for (name, times) in shapes {
             try store.append(times.enumerated().map { (Labels(["__name__": "m", "s": name]), $1, Double($0)) })

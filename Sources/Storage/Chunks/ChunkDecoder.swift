@@ -118,12 +118,36 @@ public enum ChunkDecoder {
         try withUnsafeTemporaryAllocation(of: Int64.self, capacity: 2 * n) { (scratch) throws(ChunkError) in
             try withUnsafeTemporaryAllocation(of: Double.self, capacity: n) { (vs) throws(ChunkError) in
                 let ts = scratch.baseAddress!
+                var none: TimestampProgression?
                 let keep = try decodeBody(encoding, &reader, count: n, range: range, base: base, timestamps: ts,
-                                          values: vs.baseAddress!, mantissas: ts + n)
+                                          values: vs.baseAddress!, mantissas: ts + n, wantsProgression: false,
+                                          progression: &none)
                 timestamps.append(contentsOf: UnsafeBufferPointer(start: ts + keep.lowerBound, count: keep.count))
                 values.append(contentsOf: UnsafeBufferPointer(start: vs.baseAddress! + keep.lowerBound, count: keep.count))
             }
         }
+    }
+
+    /// Kept timestamps that are evenly spaced: `count` of them from `first`, `step` apart.
+    struct TimestampProgression: Equatable {
+        var first: Int64
+        var step: Int64
+        var count: Int
+        var last: Int64 { first &+ step &* Int64(count &- 1) }
+    }
+
+    /// `decode(_:from:through:timestampBase:into:_:mantissas:slack:)`, except that timestamps stored as an
+    /// arithmetic progression (a steady scrape, most chunks) are returned as one instead of being written: a
+    /// caller that already holds them (series scraped together share them) need not write and compare them.
+    static func decodeValues(
+        _ blob: UnsafeRawBufferPointer, from mint: Int64, through maxt: Int64, timestampBase: Int64,
+        into timestamps: UnsafeMutablePointer<Int64>, _ values: UnsafeMutablePointer<Double>,
+        mantissas: UnsafeMutablePointer<Int64>, slack: Int = 0
+    ) throws(ChunkError) -> (kept: Int, progression: TimestampProgression?) {
+        var progression: TimestampProgression?
+        let kept = try decode(blob, from: mint, through: maxt, timestampBase: timestampBase, into: timestamps, values,
+                              mantissas: mantissas, slack: slack, progression: &progression)
+        return (kept, progression)
     }
 
     /// Decodes the blob's samples inside `[mint, maxt]` straight into `timestamps` and `values`, which must have
@@ -134,6 +158,17 @@ public enum ChunkDecoder {
         _ blob: UnsafeRawBufferPointer, from mint: Int64, through maxt: Int64, timestampBase: Int64,
         into timestamps: UnsafeMutablePointer<Int64>, _ values: UnsafeMutablePointer<Double>,
         mantissas: UnsafeMutablePointer<Int64>, slack: Int = 0
+    ) throws(ChunkError) -> Int {
+        var none: TimestampProgression?
+        return try decode(blob, from: mint, through: maxt, timestampBase: timestampBase, into: timestamps, values,
+                          mantissas: mantissas, slack: slack, progression: &none, wantsProgression: false)
+    }
+
+    private static func decode(
+        _ blob: UnsafeRawBufferPointer, from mint: Int64, through maxt: Int64, timestampBase: Int64,
+        into timestamps: UnsafeMutablePointer<Int64>, _ values: UnsafeMutablePointer<Double>,
+        mantissas: UnsafeMutablePointer<Int64>, slack: Int, progression: inout TimestampProgression?,
+        wantsProgression: Bool = true
     ) throws(ChunkError) -> Int {
         var reader = ByteReader(blob, slack: slack)
         let (encoding, deflated) = try header(&reader)
@@ -148,27 +183,31 @@ public enum ChunkDecoder {
             keep = try withBytes(body) { (raw) throws(ChunkError) in
                 var bodyReader = ByteReader(raw)
                 return try decodeBody(encoding, &bodyReader, count: n, range: (mint, maxt), base: timestampBase,
-                                      timestamps: timestamps, values: values, mantissas: mantissas)
+                                      timestamps: timestamps, values: values, mantissas: mantissas,
+                                      wantsProgression: wantsProgression, progression: &progression)
             }
         } else if n == 0 {
             guard reader.remaining == 0 else { throw .trailingBytes(reader.remaining) }
         } else {
             keep = try decodeBody(encoding, &reader, count: n, range: (mint, maxt), base: timestampBase,
-                                  timestamps: timestamps, values: values, mantissas: mantissas)
+                                  timestamps: timestamps, values: values, mantissas: mantissas,
+                                  wantsProgression: wantsProgression, progression: &progression)
         }
         if keep.lowerBound > 0 && !keep.isEmpty {
-            (timestamps).update(from: timestamps + keep.lowerBound, count: keep.count)
-            (values).update(from: values + keep.lowerBound, count: keep.count)
+            if progression == nil { timestamps.update(from: timestamps + keep.lowerBound, count: keep.count) }
+            values.update(from: values + keep.lowerBound, count: keep.count)
         }
         return keep.count
     }
 
     /// Decodes `n` samples (n > 0) into `ts[0..<n]` and the values of the kept range into `vs`; returns the
     /// indices inside `range`.
+    /// With `progression`, timestamps stored as an arithmetic progression are not written: it is set to the kept
+    /// ones instead.
     private static func decodeBody(
         _ encoding: ChunkEncoding, _ reader: inout ByteReader, count n: Int, range: (Int64, Int64)?, base: Int64,
         timestamps ts: UnsafeMutablePointer<Int64>, values vs: UnsafeMutablePointer<Double>,
-        mantissas: UnsafeMutablePointer<Int64>
+        mantissas: UnsafeMutablePointer<Int64>, wantsProgression: Bool, progression: inout TimestampProgression?
     ) throws(ChunkError) -> Range<Int> {
         if n == 0 {
             guard reader.remaining == 0 else { throw .trailingBytes(reader.remaining) }
@@ -180,9 +219,22 @@ public enum ChunkDecoder {
             try GorillaCodec.decode(from: &reader, count: n, base: base, timestamps: ts, values: vs)
             if let range { keep = kept(UnsafeBufferPointer(start: ts, count: n), range) }
         case .xor, .decimal:
-            try IntegerSequence.decode(
-                from: &reader, count: n, limit: n, offset: base, into: ts, section: "timestamps")
-            if let range { keep = kept(UnsafeBufferPointer(start: ts, count: n), range) }
+            if wantsProgression, let (first, step) = IntegerSequence.progression(at: reader, count: n, offset: base) {
+                // Only moves the reader past the section.
+                try IntegerSequence.decode(
+                    from: &reader, count: n, limit: 0, offset: base, into: ts, section: "timestamps")
+                if let range {
+                    let lower = partition(n) { first &+ step &* Int64($0) < range.0 }
+                    let upper = partition(n) { first &+ step &* Int64($0) <= range.1 }
+                    keep = lower..<max(lower, upper)
+                }
+                progression = TimestampProgression(
+                    first: first &+ step &* Int64(keep.lowerBound), step: step, count: keep.count)
+            } else {
+                try IntegerSequence.decode(
+                    from: &reader, count: n, limit: n, offset: base, into: ts, section: "timestamps")
+                if let range { keep = kept(UnsafeBufferPointer(start: ts, count: n), range) }
+            }
             if keep.isEmpty { return keep }
             if encoding == .xor {
                 try decodeXOR(from: &reader, count: n, limit: keep.upperBound, into: vs)
@@ -227,11 +279,16 @@ public enum ChunkDecoder {
 
     /// The first index whose timestamp fails `below` (binary search).
     private static func partition(_ ts: UnsafeBufferPointer<Int64>, _ below: (Int64) -> Bool) -> Int {
+        partition(ts.count) { below(ts[$0]) }
+    }
+
+    /// The first index in `0..<n` that fails `below`, which holds for a prefix (binary search).
+    private static func partition(_ n: Int, _ below: (Int) -> Bool) -> Int {
         var low = 0
-        var high = ts.count
+        var high = n
         while low < high {
             let mid = (low + high) / 2
-            if below(ts[mid]) { low = mid + 1 } else { high = mid }
+            if below(mid) { low = mid + 1 } else { high = mid }
         }
         return low
     }

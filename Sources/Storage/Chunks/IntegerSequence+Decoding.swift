@@ -10,6 +10,18 @@ extension IntegerSequence {
                        section: section)
     }
 
+    /// The first value and step of a sequence of `count` values that is an arithmetic progression stored as such
+    /// (order 2, every residual zero: timestamps of a steady scrape), read without moving `reader`; nil otherwise
+    /// or when the step is not positive.
+    static func progression(at reader: ByteReader, count n: Int, offset: Int64) -> (first: Int64, step: Int64)? {
+        guard n >= 2 else { return nil }
+        var peek = reader
+        guard let header = try? peek.byte(in: "timestamps"), header == 2,
+              let x0 = try? peek.signed(in: "timestamps"), let d0 = try? peek.signed(in: "timestamps"), d0 > 0
+        else { return nil }
+        return (x0 &+ offset, d0)
+    }
+
     /// `decode`, storing `Double(value)` for each value (exactly the encoder's check for decimals at scale 0).
     /// Packed sequences, most of them, convert as they integrate; the others decode into `scratch` (room for
     /// `count` values) and convert after.
