@@ -157,6 +157,42 @@ final class TempDir {
         #expect(later.first?.count == 40)
     }
 
+    /// A database file cut short (a full disk, an interrupted copy) gives errors that name the file, or a check
+    /// that reports the damage; it never crashes the process.
+    @Test func aTruncatedFileGivesClearErrorsNotACrash() throws {
+        let original = dir.path("whole.db")
+        var options = StoreOptions()
+        options.chunkSamples = 50
+        do {
+            let store = try SQLiteStore(path: original, options: options)
+            for k in 0..<20 {
+                let l = labels(["__name__": "t", "k": String(k)])
+                try store.append((0..<400).map { (l, Int64($0) * 15_000, Double($0 * k)) })
+            }
+            store.close()  // checkpoints the WAL into the file
+        }
+        let whole = try Data(contentsOf: URL(fileURLWithPath: original))
+        #expect(whole.count > 40_000)
+        let matcher = try LabelMatcher(.equal, "__name__", "t")
+        for length in [0, 100, 4096, 8192, whole.count / 2, whole.count - 8192] {
+            let path = dir.path("cut-\(length).db")
+            try whole.prefix(length).write(to: URL(fileURLWithPath: path))
+            var outcome = ""
+            do {
+                let store = try SQLiteStore(path: path, options: options)
+                defer { store.close() }
+                let report = try store.verify(full: true)
+                _ = try store.select([matcher], mint: 0, maxt: .max)
+                outcome = report.problems.isEmpty ? "sound" : "problems: \(report.problems.count)"
+            } catch {
+                outcome = "\(error)"
+                #expect(outcome.contains(path), "the error names the file: \(outcome)")
+            }
+            // An empty file is a new, empty database; every cut through the data is noticed.
+            if length > 0 { #expect(outcome != "sound", "cut at \(length) of \(whole.count) bytes") }
+        }
+    }
+
     @Test func retentionDeletesOldChunksAndEmptySeries() throws {
         var options = StoreOptions()
         options.chunkSamples = 10
