@@ -120,7 +120,11 @@ extension SQLiteStore {
                 var count = 0
                 try row.withBlob(at: 3) { blob in
                     try ChunkChecksum.verify(blob, crc, path: path, series: id, minT: minT)
-                    count = try ChunkDecoder.count(blob)
+                    do throws(ChunkError) {
+                        count = try ChunkDecoder.count(blob)
+                    } catch {
+                        throw StorageError.corrupt(path: path, detail: "chunk of series \(id) at \(minT): \(error)")
+                    }
                     scratch.blobs.append(contentsOf: blob)
                 }
                 scratch.chunks[k].append(StoredChunk(minT: minT, count: count, bytes: offset..<scratch.blobs.count))
