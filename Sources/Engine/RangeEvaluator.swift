@@ -104,7 +104,8 @@ struct RangeEvaluator: Sendable {
         return (results, samples.load(ordering: .relaxed))
     }
 
-    /// Series per block of a streamed evaluation: two of SQLite's 64-series statements.
+    /// Series per block of a streamed evaluation: enough for a store to read them in a few batched statements,
+    /// few enough that blocks even out across cores.
     static let blockSeries = 128
 
     func evaluate(_ s: borrowing LoadedSeries) -> SeriesResult {

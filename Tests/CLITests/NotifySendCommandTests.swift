@@ -84,14 +84,19 @@ import Testing
 
     static let alerts = ["--alert", "alertname=DiskFull,instance=a", "--alert", "alertname=HighErrors,service=api"]
 
+    /// A directory holding a config that sends to `sink`, and the `vigil notify send` arguments for it and a
+    /// database beside it.
+    static func prepare(sink: Sink, timeout: String) throws -> (TemporaryDirectory, [String]) {
+        let dir = try TemporaryDirectory()
+        let config = dir.file("am.yml")
+        try Self.config(port: sink.port, timeout: timeout).write(toFile: config, atomically: true, encoding: .utf8)
+        return (dir, ["notify", "send", "--config", config, "--db", dir.file("notify.db")] + Self.alerts)
+    }
+
     @Test func killedMidDeliveryThenRerunDeliversEveryNotificationExactlyOnce() throws {
         let sink = try Sink(hanging: true)
         defer { sink.stop() }
-        let dir = try TemporaryDirectory()
-        let config = dir.file("am.yml")
-        try Self.config(port: sink.port, timeout: "60s").write(toFile: config, atomically: true, encoding: .utf8)
-        let db = dir.file("notify.db")
-        let args = ["notify", "send", "--config", config, "--db", db] + Self.alerts
+        let (dir, args) = try Self.prepare(sink: sink, timeout: "60s")
 
         // Both notifications are stored before the first is sent; kill while the sink holds the first one.
         let child = try ChildProcess(args + ["--timeout", "60s"])
@@ -100,7 +105,7 @@ import Testing
         child.wait()
         #expect(arrived, "no request reached the sink; stderr: \(child.stderr)")
         #expect(child.process.terminationReason == .uncaughtSignal)
-        let left = try DeliveryStore(path: db)
+        let left = try DeliveryStore(path: dir.file("notify.db"))
         #expect(try left.pendingCount() == 2)
         left.close()
 
@@ -143,11 +148,9 @@ import Testing
     @Test func aRejectedRunExitsOneAndARerunDeliversTheSameAlerts() throws {
         let sink = try Sink(hanging: false, status: 404)
         defer { sink.stop() }
-        let dir = try TemporaryDirectory()
-        let config = dir.file("am.yml")
-        try Self.config(port: sink.port, timeout: "5s").write(toFile: config, atomically: true, encoding: .utf8)
-        let db = dir.file("notify.db")
-        let args = ["notify", "send", "--config", config, "--db", db, "--timeout", "20s"] + Self.alerts
+        let (dir, base) = try Self.prepare(sink: sink, timeout: "5s")
+        defer { withExtendedLifetime(dir) {} }  // the database stays until both runs are checked
+        let args = base + ["--timeout", "20s"]
 
         let rejected = try Vigil.run(args)
         #expect(rejected.status == 1, "stderr: \(rejected.stderr)")
@@ -170,11 +173,7 @@ import Testing
     @Test func aSecondProcessDeliveringFromTheSameDatabaseExitsOne() throws {
         let sink = try Sink(hanging: true)
         defer { sink.stop() }
-        let dir = try TemporaryDirectory()
-        let config = dir.file("am.yml")
-        try Self.config(port: sink.port, timeout: "60s").write(toFile: config, atomically: true, encoding: .utf8)
-        let db = dir.file("notify.db")
-        let args = ["notify", "send", "--config", config, "--db", db] + Self.alerts
+        let (dir, args) = try Self.prepare(sink: sink, timeout: "60s")
 
         // The first process holds a notification in flight at the hanging sink.
         let first = try ChildProcess(args + ["--timeout", "60s"])
@@ -185,7 +184,7 @@ import Testing
         #expect(sink.waitForRequests(1), "stderr: \(first.stderr)")
         let second = try Vigil.run(args + ["--timeout", "5s", "--alert", "alertname=Other"])
         #expect(second.status == 1)
-        #expect(second.stderr.contains("Error: another Vigil process is delivering from \(db)"), "stderr: \(second.stderr)")
+        #expect(second.stderr.contains("Error: another Vigil process is delivering from \(dir.file("notify.db"))"), "stderr: \(second.stderr)")
         // Nothing was sent twice: the only request is the first process's.
         #expect(sink.requests.count == 1)
     }

@@ -20,6 +20,15 @@ import TimeSeries
     }
 
     /// The group keys of the notifications a sink answered with 2xx.
+    /// A delivery service over `store` and the pipeline that enqueues for it.
+    static func wired(
+        _ config: AlertmanagerConfig, _ store: DeliveryStore, policy: DeliveryPolicy = DeliveryFixture.fastPolicy,
+        events: @escaping @Sendable (DeliveryEvent) -> Void = { _ in }
+    ) -> (DeliveryService, NotificationPipeline) {
+        let service = DeliveryService(config: config, store: store, policy: policy, events: events)
+        return (service, NotificationPipeline(config: config, store: store, externalURL: "", enqueued: service.wake))
+    }
+
     static func deliveredGroups(_ sink: SinkServer) -> [String] {
         sink.delivered.compactMap { $0.json["groupKey"] as? String }
     }
@@ -30,8 +39,7 @@ import TimeSeries
         let config = try Self.config([("team", sink)])
         let store = try DeliveryStore(path: dir.file("n.db"))
         let events = EventRecorder()
-        let service = DeliveryService(config: config, store: store, policy: DeliveryFixture.fastPolicy, events: events.record)
-        let pipeline = NotificationPipeline(config: config, store: store, externalURL: "", enqueued: service.wake)
+        let (service, pipeline) = Self.wired(config, store, events: events.record)
         try await service.start()
         for flush in Self.flushes("team", count: 3) { try pipeline.submit(flush) }
         #expect(await service.drain(timeout: .seconds(120)))
@@ -60,8 +68,7 @@ import TimeSeries
         let dir = try ScratchDirectory()
         let config = try Self.config([("stuck", stuck), ("healthy", healthy)], timeout: "120s")
         let store = try DeliveryStore(path: dir.file("n.db"))
-        let service = DeliveryService(config: config, store: store, policy: DeliveryFixture.fastPolicy)
-        let pipeline = NotificationPipeline(config: config, store: store, externalURL: "", enqueued: service.wake)
+        let (service, pipeline) = Self.wired(config, store)
         try await service.start()
         // The stuck receiver's notification is enqueued first and is hanging before the healthy one is sent.
         try pipeline.submit(Self.flushes("stuck", count: 1)[0])
@@ -86,8 +93,7 @@ import TimeSeries
         let config = try Self.config([("team", sink)])
         let store = try DeliveryStore(path: dir.file("n.db"))
         let events = EventRecorder()
-        let service = DeliveryService(config: config, store: store, policy: DeliveryFixture.fastPolicy, events: events.record)
-        let pipeline = NotificationPipeline(config: config, store: store, externalURL: "", enqueued: service.wake)
+        let (service, pipeline) = Self.wired(config, store, events: events.record)
         try await service.start()
         for flush in Self.flushes("team", count: 2) { try pipeline.submit(flush) }
         #expect(await service.drain(timeout: .seconds(120)))
@@ -106,8 +112,7 @@ import TimeSeries
         let events = EventRecorder()
         var policy = DeliveryFixture.fastPolicy
         policy.giveUpAge = .milliseconds(1500)
-        let service = DeliveryService(config: config, store: store, policy: policy, events: events.record)
-        let pipeline = NotificationPipeline(config: config, store: store, externalURL: "", enqueued: service.wake)
+        let (service, pipeline) = Self.wired(config, store, policy: policy, events: events.record)
         try await service.start()
         try pipeline.submit(Self.flushes("team", count: 1)[0])
         let start = ContinuousClock.now
@@ -131,8 +136,7 @@ import TimeSeries
         let config = try Self.config([("team", sink)], timeout: "10s")
         do {
             let store = try DeliveryStore(path: dir.file("n.db"))
-            let service = DeliveryService(config: config, store: store, policy: DeliveryFixture.fastPolicy)
-            let pipeline = NotificationPipeline(config: config, store: store, externalURL: "", enqueued: service.wake)
+            let (service, pipeline) = Self.wired(config, store)
             try await service.start()
             for flush in Self.flushes("team", count: 2) { try pipeline.submit(flush) }
             #expect(await sink.waitForRequests(1))

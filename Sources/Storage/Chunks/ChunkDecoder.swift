@@ -146,7 +146,7 @@ public enum ChunkDecoder {
     ) throws(ChunkError) -> (kept: Int, progression: TimestampProgression?) {
         var progression: TimestampProgression?
         let kept = try decode(blob, from: mint, through: maxt, timestampBase: timestampBase, into: timestamps, values,
-                              mantissas: mantissas, slack: slack, progression: &progression)
+                              mantissas: mantissas, slack: slack, progression: &progression, wantsProgression: true)
         return (kept, progression)
     }
 
@@ -168,7 +168,7 @@ public enum ChunkDecoder {
         _ blob: UnsafeRawBufferPointer, from mint: Int64, through maxt: Int64, timestampBase: Int64,
         into timestamps: UnsafeMutablePointer<Int64>, _ values: UnsafeMutablePointer<Double>,
         mantissas: UnsafeMutablePointer<Int64>, slack: Int, progression: inout TimestampProgression?,
-        wantsProgression: Bool = true
+        wantsProgression: Bool
     ) throws(ChunkError) -> Int {
         var reader = ByteReader(blob, slack: slack)
         let (encoding, deflated) = try header(&reader)
